@@ -1,0 +1,51 @@
+// Daraja's YYYYMMDDHHmmss is Nairobi time (UTC+3, no DST); stored as UTC.
+import { describe, expect, test } from "bun:test";
+import { parseDarajaTimestamp, toSqlUtc } from "../../src/core/time.ts";
+
+describe("parseDarajaTimestamp", () => {
+  test.each([
+    [20250115103112, "2025-01-15T07:31:12.000Z"],
+    ["20250115103112", "2025-01-15T07:31:12.000Z"],
+    [" 20250115103112 ", "2025-01-15T07:31:12.000Z"],
+    [20250101010000, "2024-12-31T22:00:00.000Z"], // before 03:00 Nairobi is the previous UTC day (and year)
+    [20240229120000, "2024-02-29T09:00:00.000Z"], // a leap day
+    [20250715103112, "2025-07-15T07:31:12.000Z"], // July: still +3, Kenya has no daylight saving
+    [20251231235959, "2025-12-31T20:59:59.000Z"],
+  ] as const)("%p → %p", (input, iso) => {
+    expect(parseDarajaTimestamp(input)?.toISOString()).toBe(iso);
+  });
+
+  test.each([
+    [20251315103112], // month 13
+    [20250015103112], // month 0
+    [20250230103112], // Feb 30
+    [20230229120000], // Feb 29 in a common year
+    [20250115243112], // hour 24
+    [20250115106012], // minute 60
+    [20250115103160], // second 60
+    [20250100103112], // day 0
+    ["00250115103112"], // year 25 would silently become 1925
+    [2025011510311], // 13 digits
+    ["202501151031120"], // 15 digits
+    ["2025-01-15 10:31:12"],
+    [20250115103112.5],
+    [-20250115103112],
+    [""], [null], [undefined], [{}], [true],
+  ] as const)("%p → null", (input) => {
+    expect(parseDarajaTimestamp(input)).toBeNull();
+  });
+});
+
+describe("toSqlUtc", () => {
+  test.each([
+    ["2025-01-15T07:31:12.000Z", "2025-01-15 07:31:12"],
+    ["2024-12-31T22:00:00.999Z", "2024-12-31 22:00:00"],
+  ] as const)("%p → %p", (iso, sql) => {
+    expect(toSqlUtc(new Date(iso))).toBe(sql);
+  });
+
+  test("writes UTC, not the machine's zone", () => {
+    const nairobi = parseDarajaTimestamp(20250115103112);
+    expect(nairobi && toSqlUtc(nairobi)).toBe("2025-01-15 07:31:12");
+  });
+});
