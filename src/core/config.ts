@@ -1,0 +1,97 @@
+// Settings: defaults, then environment, then flags; validated once with ajv, every problem reported at once.
+import Ajv from "ajv";
+import { join } from "node:path";
+import type { Problem, Result } from "./result.ts";
+import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  database: DatabaseTarget;
+  logLevel: "silent" | "error" | "warn" | "info" | "debug";
+  maxBodyBytes: number;
+  batchMax: number;
+  batchWindowMs: number;
+  dbPool: number;
+}
+
+/** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
+export const SETTINGS = {
+  host: { env: "HOST", flag: "--host", default: "0.0.0.0", type: "string", describe: "address to listen on" },
+  port: { env: "PORT", flag: "--port", default: 8000, type: "integer", minimum: 0, maximum: 65535, describe: "TCP port to listen on (0: any free port)" },
+  dataDir: { env: "MPESA_CB_DATA_DIR", flag: "--data-dir", default: "./data", type: "string", describe: "directory for the SQLite file and the spool (systemd's STATE_DIRECTORY when unset)" },
+  databaseUrl: { env: "DATABASE_URL", flag: "--db", default: undefined, type: "string", describe: "sqlite:PATH or mysql://user:pass@host:port/db (else DB_* variables, else SQLite in the data dir)" },
+  logLevel: { env: "MPESA_CB_LOG_LEVEL", flag: "--log-level", default: "info", type: "string", enum: ["silent", "error", "warn", "info", "debug"], describe: "silent, error, warn, info or debug" },
+  maxBodyBytes: { env: "MPESA_CB_MAX_BODY_BYTES", flag: "--max-body-bytes", default: 65536, type: "integer", minimum: 1024, maximum: 16777216, describe: "largest callback body accepted (larger: 413)" },
+  batchMax: { env: "MPESA_CB_BATCH_MAX", flag: "--batch-max", default: 256, type: "integer", minimum: 1, maximum: 5000, describe: "most callbacks written in one database transaction" },
+  batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 1, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
+  dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 4, type: "integer", minimum: 1, maximum: 64, describe: "MySQL connection pool size" },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+export type Flags = Partial<Record<SettingName, string | number>>;
+export type Env = Record<string, string | undefined>;
+
+const properties = Object.fromEntries(
+  Object.entries(SETTINGS).map(([name, s]) => {
+    const { env: _env, flag: _flag, describe: _describe, ...schema } = s;
+    return [name, schema];
+  }),
+);
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+const validateSettings = ajv.compile({ type: "object", properties, additionalProperties: false });
+
+/** Pure: builds the configuration from an environment and command-line flags (flags win). */
+export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
+  const raw: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const value = flags[name] ?? nonEmpty(env[s.env]);
+    if (value !== undefined) raw[name] = value;
+  }
+  // systemd's StateDirectory= exports STATE_DIRECTORY: use it when no data dir was given.
+  if (raw.dataDir === undefined && nonEmpty(env.STATE_DIRECTORY)) raw.dataDir = env.STATE_DIRECTORY;
+  if (!validateSettings(raw)) {
+    return { ok: false, problems: (validateSettings.errors ?? []).map((e) => settingProblem(e.instancePath, e.message)) };
+  }
+  const s = raw as Record<SettingName, never>;
+  const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
+  if (!database.ok) return database;
+  return {
+    ok: true,
+    value: {
+      host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
+      maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, dbPool: s.dbPool,
+    },
+  };
+}
+
+/** DATABASE_URL wins; else the original server's DB_* variables mean MySQL; else SQLite in the data dir. */
+function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Result<DatabaseTarget> {
+  if (url !== undefined) return parseDatabaseUrl(url, "DATABASE_URL (--db)");
+  const dbVars = ["DB_HOST", "DB_USER", "DB_PASSWORD", "DB_NAME", "DB_PORT"].filter((k) => nonEmpty(env[k]));
+  if (dbVars.length === 0) return { ok: true, value: { dialect: "sqlite", path: join(dataDir, "mpesa-cb.sqlite") } };
+  const problems: Problem[] = [];
+  if (!nonEmpty(env.DB_NAME)) problems.push({ path: "DB_NAME", message: `is required when ${dbVars.join(", ")} is set (the MySQL database name, e.g. DB_NAME=mpesa)` });
+  const port = Number(env.DB_PORT ?? 3306);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push({ path: "DB_PORT", message: `must be a TCP port number, got "${env.DB_PORT}"` });
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      dialect: "mysql", host: env.DB_HOST || "127.0.0.1", port,
+      user: env.DB_USER || "root", password: env.DB_PASSWORD ?? "", database: env.DB_NAME ?? "",
+    },
+  };
+}
+
+function settingProblem(instancePath: string, message: string | undefined): Problem {
+  const name = instancePath.replace(/^\//, "") as SettingName;
+  const s = SETTINGS[name];
+  const where = s ? `${s.env} (${s.flag})` : name || "settings";
+  return { path: where, message: message ?? "is invalid" };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === "" ? undefined : v;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, test } from "bun:test";
+import { parseConfig } from "../../src/core/config.ts";
+import { describeDatabase, parseDatabaseUrl } from "../../src/core/database-url.ts";
+
+describe("parseConfig", () => {
+  test("with nothing configured: port 8000, SQLite in ./data", () => {
+    const r = parseConfig({});
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.value.port).toBe(8000);
+    expect(r.value.database).toEqual({ dialect: "sqlite", path: "data/mpesa-cb.sqlite" });
+  });
+
+  test("systemd's STATE_DIRECTORY is the data directory when none is given", () => {
+    const r = parseConfig({ STATE_DIRECTORY: "/var/lib/mpesa-cb" });
+    expect(r.ok && r.value.database).toEqual({ dialect: "sqlite", path: "/var/lib/mpesa-cb/mpesa-cb.sqlite" });
+  });
+
+  test("the original server's DB_* variables mean MySQL", () => {
+    const r = parseConfig({ DB_HOST: "db.local", DB_USER: "mpesa", DB_PASSWORD: "s3cret", DB_NAME: "payments" });
+    expect(r.ok && r.value.database).toEqual({ dialect: "mysql", host: "db.local", port: 3306, user: "mpesa", password: "s3cret", database: "payments" });
+  });
+
+  test("DATABASE_URL wins over DB_*, and --db wins over DATABASE_URL", () => {
+    const env = { DB_HOST: "x", DB_NAME: "y", DATABASE_URL: "sqlite:/tmp/a.sqlite" };
+    expect(parseConfig(env).ok && (parseConfig(env) as { value: { database: unknown } }).value.database).toEqual({ dialect: "sqlite", path: "/tmp/a.sqlite" });
+    const r = parseConfig(env, { databaseUrl: "mysql://u:p@h:3307/d" });
+    expect(r.ok && r.value.database).toEqual({ dialect: "mysql", host: "h", port: 3307, user: "u", password: "p", database: "d" });
+  });
+
+  test("flags win over the environment, strings are coerced", () => {
+    const r = parseConfig({ PORT: "9000" }, { port: "9100", batchMax: "64" });
+    expect(r.ok && [r.value.port, r.value.batchMax]).toEqual([9100, 64]);
+  });
+
+  test.each([
+    [{ PORT: "eighty" }, "PORT (--port)", "must be integer"],
+    [{ PORT: "70000" }, "PORT (--port)", "must be <= 65535"],
+    [{ MPESA_CB_LOG_LEVEL: "loud" }, "MPESA_CB_LOG_LEVEL (--log-level)", "must be equal to one of the allowed values"],
+    [{ DATABASE_URL: "postgres://x/y" }, "DATABASE_URL (--db)", "has scheme \"postgres:\", expected mysql:// or sqlite:"],
+    [{ DATABASE_URL: "mysql://h:3306/" }, "DATABASE_URL (--db)", "names no database after the host"],
+    [{ DB_HOST: "h" }, "DB_NAME", "is required when DB_HOST is set"],
+  ])("rejects %j with a problem on %s", (env, path, message) => {
+    const r = parseConfig(env);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.find((p) => p.path === path)?.message).toContain(message);
+  });
+
+  test("reports every bad setting at once", () => {
+    const r = parseConfig({ PORT: "x", MPESA_CB_BATCH_MAX: "0", MPESA_CB_LOG_LEVEL: "loud" });
+    expect(r.ok ? [] : r.problems.map((p) => p.path).sort()).toEqual([
+      "MPESA_CB_BATCH_MAX (--batch-max)", "MPESA_CB_LOG_LEVEL (--log-level)", "PORT (--port)",
+    ]);
+  });
+});
+
+describe("database URLs", () => {
+  test("a password never shows in the description", () => {
+    const r = parseDatabaseUrl("mysql://app:hunter2@db:3306/pay", "X");
+    expect(r.ok && describeDatabase(r.value)).toBe("mysql://app:***@db:3306/pay");
+  });
+
+  test("percent-encoded credentials are decoded", () => {
+    const r = parseDatabaseUrl("mysql://a%40b:p%3Aw@db/pay", "X");
+    expect(r.ok && r.value.dialect === "mysql" && [r.value.user, r.value.password]).toEqual(["a@b", "p:w"]);
+  });
+});
