@@ -1,0 +1,53 @@
+// Opens the database through sequelize: MySQL/MariaDB with mysql2, or the embedded SQLite file over bun:sqlite.
+import { Sequelize } from "sequelize";
+import mysql2 from "mysql2";
+import { sqliteAdapter } from "./sqlite-adapter.ts";
+import { describeDatabase, type DatabaseTarget } from "../database-url.ts";
+import { AppError } from "../errors.ts";
+
+export type Dialect = DatabaseTarget["dialect"];
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  description: string; // for log lines: no password
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  pool?: number; // MySQL connections; the batch writer needs one, health checks and the outbox a few more
+  connectTimeoutMs?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  // dialectModule always: sequelize loads drivers by a computed name that the bundler cannot see.
+  const sequelize =
+    target.dialect === "sqlite"
+      ? new Sequelize({ dialect: "sqlite", storage: target.path, dialectModule: sqliteAdapter, logging: false })
+      : new Sequelize(target.database, target.user, target.password, {
+          dialect: "mysql", dialectModule: mysql2, host: target.host, port: target.port, logging: false,
+          timezone: "+00:00", // DATETIME and TIMESTAMP columns hold UTC (DESIGN.md promise 6)
+          pool: { max: options.pool ?? 4, min: 0, acquire: 10_000, idle: 30_000 },
+          dialectOptions: { connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true },
+        });
+  const description = describeDatabase(target);
+  try {
+    await sequelize.authenticate();
+  } catch (cause) {
+    await sequelize.close().catch(() => {});
+    throw new AppError("database", `cannot open the database ${description}: ${reason(cause)}`, {
+      cause,
+      hint: target.dialect === "sqlite"
+        ? "check that the data directory exists and is writable (MPESA_CB_DATA_DIR or --data-dir)"
+        : "check that MySQL is running and reachable, and the DATABASE_URL or DB_HOST/DB_USER/DB_PASSWORD/DB_NAME settings",
+    });
+  }
+  return { sequelize, dialect: target.dialect, description, close: () => sequelize.close() };
+}
+
+/** The driver's own words, without sequelize's wrapping. */
+export function reason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const parent = (e as { parent?: unknown; original?: unknown }).original ?? (e as { parent?: unknown }).parent;
+  return parent instanceof Error && parent.message ? parent.message : e.message;
+}

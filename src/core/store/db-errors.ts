@@ -1,0 +1,37 @@
+// Classifies database failures by driver code (never by message text): what to retry, what means "unreachable".
+import { BaseError, ConnectionError, TimeoutError, UniqueConstraintError } from "sequelize";
+
+export type FailureKind = "unavailable" | "transient" | "conflict" | "row";
+
+// The database is gone, read-only or full: nothing about this batch is wrong, so no row is to blame.
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT", "ER_OPTION_PREVENTS_STATEMENT", "ER_READ_ONLY_MODE", "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN", "ER_RECORD_FILE_FULL", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN",
+  "SQLITE_NOTADB", "SQLITE_CORRUPT",
+]);
+// Another writer got in the way: the same batch will succeed when tried again.
+const TRANSIENT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "SQLITE_BUSY", "SQLITE_LOCKED"]);
+
+function driverCode(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let cur: unknown = e;
+  while (cur && typeof cur === "object" && !seen.has(cur)) {
+    seen.add(cur);
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    cur = (cur as { original?: unknown; parent?: unknown; cause?: unknown }).original
+      ?? (cur as { parent?: unknown }).parent ?? (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function classifyFailure(e: unknown): FailureKind {
+  if (e instanceof ConnectionError || e instanceof TimeoutError) return "unavailable";
+  const code = driverCode(e);
+  if (code && [...UNAVAILABLE_CODES].some((c) => code === c || code.startsWith(`${c}_`))) return "unavailable";
+  if (code && [...TRANSIENT_CODES].some((c) => code === c || code.startsWith(`${c}_`))) return "transient";
+  if (e instanceof UniqueConstraintError) return "conflict";
+  if (e instanceof BaseError) return "row";
+  return "unavailable"; // a non-database error (socket, driver bug): do not blame a row for it
+}
