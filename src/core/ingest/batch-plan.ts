@@ -1,0 +1,75 @@
+// Pure: folds a batch of callbacks over the stored payments, in arrival order, into the rows to write.
+// The result is exactly what processing the callbacks one by one would give (issue: group commit).
+import type { Problem, Result } from "../result.ts";
+import type { StkCallback } from "../daraja/parse-stk.ts";
+import { decideCallback, type Outcome, type StoredPayment } from "../payment-state.ts";
+
+/** One request that reached a callback route, as received. */
+export interface CallbackRequest {
+  receivedAt: Date;
+  sourceIp: string | null;
+  route: string;
+  rawBody: string;
+}
+
+export interface IngestItem {
+  request: CallbackRequest;
+  parsed: Result<StkCallback>;
+}
+
+export type ItemOutcome = Outcome | "rejected" | "quarantined";
+
+/** A rejected callback cannot be identified (400); every other outcome is kept and acknowledged. */
+export function httpStatusOf(outcome: ItemOutcome): 200 | 400 {
+  return outcome === "rejected" ? 400 : 200;
+}
+
+/** A row of `transactions` to insert or update; `source` is the callback whose fields the row now holds. */
+export interface PaymentWrite {
+  checkoutRequestId: string;
+  mode: "insert" | "update";
+  source: StkCallback | null; // null: fields unchanged, only conflict columns move
+  conflictCount: number;
+  supersededStatus: string | null;
+  lastConflictCode: string | null;
+}
+
+export interface BatchPlan {
+  outcomes: ItemOutcome[];
+  writes: Map<string, PaymentWrite>; // by CheckoutRequestID, in first-seen order
+}
+
+export function planBatch(items: readonly IngestItem[], stored: ReadonlyMap<string, StoredPayment>): BatchPlan {
+  const current = new Map(stored);
+  const writes = new Map<string, PaymentWrite>();
+  const outcomes = items.map((item): ItemOutcome => {
+    if (!item.parsed.ok) return "rejected";
+    const cb = item.parsed.value;
+    const key = cb.checkoutRequestId;
+    const decision = decideCallback(current.get(key), cb);
+    const change = decision.change;
+    if (change.kind === "none") return decision.outcome;
+    current.set(key, change.payment);
+    const previous = writes.get(key);
+    const mode = previous?.mode ?? (change.kind === "insert" ? "insert" : "update");
+    writes.set(key, {
+      checkoutRequestId: key,
+      mode,
+      source: change.kind === "flag" ? (previous?.source ?? null) : cb,
+      conflictCount: change.payment.conflictCount,
+      supersededStatus: change.kind === "update" ? change.supersededStatus : (previous?.supersededStatus ?? null),
+      lastConflictCode: change.kind === "flag" ? change.conflictCode : outcomeConflictCode(decision.outcome, cb, previous),
+    });
+    return decision.outcome;
+  });
+  return { outcomes, writes };
+}
+
+function outcomeConflictCode(outcome: Outcome, cb: StkCallback, previous: PaymentWrite | undefined): string | null {
+  return outcome === "late-success" ? cb.resultCode : (previous?.lastConflictCode ?? null);
+}
+
+/** Problems to store with a request's log row: rejections, or the tolerated oddities of an accepted callback. */
+export function problemsOf(item: IngestItem): Problem[] {
+  return item.parsed.ok ? item.parsed.value.warnings : item.parsed.problems;
+}

@@ -1,0 +1,82 @@
+// One callback, one straight path: raw text → JSON → validated STK callback → shared transaction → reply.
+import type { ConsolaInstance } from "consola";
+import { parseJson, parseStkCallback } from "../daraja/parse-stk.ts";
+import { maskPhone } from "../phone.ts";
+import { isAppError } from "../errors.ts";
+import { GroupCommit } from "./group-commit.ts";
+import { httpStatusOf, type CallbackRequest, type IngestItem, type ItemOutcome } from "./batch-plan.ts";
+import type { CallbackStore } from "../store/callback-store.ts";
+import type { Problem } from "../result.ts";
+
+export interface IngestReply {
+  status: 200 | 400 | 503;
+  body: Record<string, unknown>;
+}
+
+export interface IngestOptions {
+  store: CallbackStore;
+  maxBatch: number;
+  windowMs: number;
+  logger: ConsolaInstance;
+}
+
+export interface Ingest {
+  handle(request: CallbackRequest, decodeProblems?: Problem[]): Promise<IngestReply>;
+  drain(): Promise<void>;
+  counts(): Readonly<Record<ItemOutcome | "unavailable", number>>;
+}
+
+export function createIngest(options: IngestOptions): Ingest {
+  const { logger } = options;
+  const committer = new GroupCommit<IngestItem, ItemOutcome>({
+    write: (items) => options.store.writeBatch(items), maxBatch: options.maxBatch, windowMs: options.windowMs,
+  });
+  const counts: Record<ItemOutcome | "unavailable", number> = {
+    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, quarantined: 0, unavailable: 0,
+  };
+
+  async function handle(request: CallbackRequest, decodeProblems: Problem[] = []): Promise<IngestReply> {
+    const item = toItem(request, decodeProblems);
+    let outcome: ItemOutcome;
+    try {
+      outcome = await committer.submit(item);
+    } catch (e) {
+      counts.unavailable++;
+      logger.error(isAppError(e) ? e.message : `storing a callback failed: ${String(e)}`);
+      return { status: 503, body: { ResultCode: 1, ResultDesc: "Temporarily unable to store the callback; it was not accepted" } };
+    }
+    counts[outcome]++;
+    report(item, outcome);
+    return reply(item, outcome);
+  }
+
+  function report(item: IngestItem, outcome: ItemOutcome): void {
+    if (!item.parsed.ok) {
+      logger.info(`rejected a callback from ${item.request.sourceIp ?? "?"}: ${item.parsed.problems.map((p) => `${p.path} ${p.message}`).join("; ")}`);
+      return;
+    }
+    const cb = item.parsed.value;
+    const line = `${outcome} ${cb.checkoutRequestId} ${cb.status} code=${cb.resultCode}${cb.phone ? ` phone=${maskPhone(cb.phone)}` : ""}`;
+    if (outcome === "conflict" || outcome === "late-success" || outcome === "quarantined") logger.warn(`callback ${line}: needs review`);
+    else logger.debug(`callback ${line}`);
+  }
+
+  return { handle, drain: () => committer.drain(), counts: () => ({ ...counts }) };
+}
+
+function toItem(request: CallbackRequest, decodeProblems: Problem[]): IngestItem {
+  if (decodeProblems.length > 0) return { request, parsed: { ok: false, problems: decodeProblems } };
+  const json = parseJson(request.rawBody);
+  return { request, parsed: json.ok ? parseStkCallback(json.value) : json };
+}
+
+function reply(item: IngestItem, outcome: ItemOutcome): IngestReply {
+  if (!item.parsed.ok) {
+    return { status: 400, body: { ResultCode: 1, ResultDesc: "Rejected: not an identifiable STK callback", errors: item.parsed.problems } };
+  }
+  const desc = outcome === "quarantined" ? "Accepted; kept for review" : "Accepted";
+  return {
+    status: httpStatusOf(outcome) as 200,
+    body: { ResultCode: 0, ResultDesc: desc, CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome },
+  };
+}
