@@ -1,0 +1,50 @@
+// The health report: really asks the database, and says what the ingest path has seen since start.
+import type { Database } from "./store/database.ts";
+import { reason } from "./store/database.ts";
+import type { Ingest } from "./ingest/ingest.ts";
+
+export interface HealthReport {
+  status: "healthy" | "degraded" | "unhealthy";
+  timestamp: string;
+  service: "mpesa-cb";
+  version: string;
+  uptimeSeconds: number;
+  database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
+  callbacks?: Record<string, number>;
+}
+
+export interface HealthOptions {
+  db: Database;
+  version: string;
+  ingest?: Ingest;
+  startedAt?: Date;
+  timeoutMs?: number;
+}
+
+export function createHealthCheck(options: HealthOptions): () => Promise<HealthReport> {
+  const startedAt = options.startedAt ?? new Date();
+  return async () => {
+    const database = await checkDatabase(options.db, options.timeoutMs ?? 3000);
+    return {
+      status: database.status === "up" ? "healthy" : "unhealthy",
+      timestamp: new Date().toISOString(),
+      service: "mpesa-cb",
+      version: options.version,
+      uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      database,
+      ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
+    };
+  };
+}
+
+async function checkDatabase(db: Database, timeoutMs: number): Promise<HealthReport["database"]> {
+  const started = performance.now();
+  try {
+    // A real query on a real table: a missing schema is as unhealthy as a missing server.
+    const query = db.sequelize.query("SELECT COUNT(*) AS n FROM schema_migrations");
+    await Promise.race([query, Bun.sleep(timeoutMs).then(() => Promise.reject(new Error(`no answer within ${timeoutMs} ms`)))]);
+    return { status: "up", dialect: db.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (e) {
+    return { status: "down", dialect: db.dialect, error: reason(e) };
+  }
+}
