@@ -13,6 +13,7 @@ export interface Config {
   maxBodyBytes: number;
   batchMax: number;
   batchWindowMs: number;
+  writers: number;
   dbPool: number;
 }
 
@@ -25,8 +26,9 @@ export const SETTINGS = {
   logLevel: { env: "MPESA_CB_LOG_LEVEL", flag: "--log-level", default: "info", type: "string", enum: ["silent", "error", "warn", "info", "debug"], describe: "silent, error, warn, info or debug" },
   maxBodyBytes: { env: "MPESA_CB_MAX_BODY_BYTES", flag: "--max-body-bytes", default: 65536, type: "integer", minimum: 1024, maximum: 16777216, describe: "largest callback body accepted (larger: 413)" },
   batchMax: { env: "MPESA_CB_BATCH_MAX", flag: "--batch-max", default: 256, type: "integer", minimum: 1, maximum: 5000, describe: "most callbacks written in one database transaction" },
-  batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 1, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
-  dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 4, type: "integer", minimum: 1, maximum: 64, describe: "MySQL connection pool size" },
+  batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 2, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
+  writers: { env: "MPESA_CB_WRITERS", flag: "--writers", default: 3, type: "integer", minimum: 1, maximum: 32, describe: "MySQL transactions writing callbacks at once (SQLite always has one writer)" },
+  dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 8, type: "integer", minimum: 2, maximum: 64, describe: "MySQL connection pool size (more than the writers: health checks need one)" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -61,7 +63,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
     ok: true,
     value: {
       host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
-      maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, dbPool: s.dbPool,
+      maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool,
     },
   };
 }

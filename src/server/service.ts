@@ -27,7 +27,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     await db.close();
     throw e;
   }
-  const ingest = createIngest({ store: createCallbackStore(db), maxBatch: config.batchMax, windowMs: config.batchWindowMs, logger });
+  const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
+  const ingest = createIngest({ store: createCallbackStore(db), maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const health = createHealthCheck({ db, ingest, version });
   const fetch = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger });
   const server = Bun.serve({

@@ -17,6 +17,7 @@ export interface IngestOptions {
   store: CallbackStore;
   maxBatch: number;
   windowMs: number;
+  writers: number; // transactions in flight at once
   logger: ConsolaInstance;
 }
 
@@ -29,7 +30,9 @@ export interface Ingest {
 export function createIngest(options: IngestOptions): Ingest {
   const { logger } = options;
   const committer = new GroupCommit<IngestItem, ItemOutcome>({
-    write: (items) => options.store.writeBatch(items), maxBatch: options.maxBatch, windowMs: options.windowMs,
+    write: (items) => options.store.writeBatch(items),
+    keyOf: (item) => (item.parsed.ok ? item.parsed.value.checkoutRequestId : null),
+    maxBatch: options.maxBatch, windowMs: options.windowMs, concurrency: options.writers,
   });
   const counts: Record<ItemOutcome | "unavailable", number> = {
     new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, quarantined: 0, unavailable: 0,

@@ -28,7 +28,13 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           dialect: "mysql", dialectModule: mysql2, host: target.host, port: target.port, logging: false,
           timezone: "+00:00", // DATETIME and TIMESTAMP columns hold UTC (DESIGN.md promise 6)
           pool: { max: options.pool ?? 4, min: 0, acquire: 10_000, idle: 30_000 },
-          dialectOptions: { connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true },
+          dialectOptions: {
+            connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true,
+            multipleStatements: true, // the one-round-trip batch (raw-sql.ts runScript); every value is escaped by mysql2
+          },
+          // Once per connection rather than a round trip per transaction: READ COMMITTED takes no gap locks,
+          // so concurrent writers meet only on the unique keys they really share.
+          hooks: { afterConnect: (connection) => setReadCommitted(connection) },
         });
   const description = describeDatabase(target);
   try {
@@ -43,6 +49,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     });
   }
   return { sequelize, dialect: target.dialect, description, close: () => sequelize.close() };
+}
+
+function setReadCommitted(connection: unknown): Promise<void> {
+  const c = connection as { query(sql: string, cb: (e: Error | null) => void): void };
+  return new Promise((resolve, reject) => c.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", (e) => (e ? reject(e) : resolve())));
 }
 
 /** The driver's own words, without sequelize's wrapping. */

@@ -13,6 +13,9 @@ const UNAVAILABLE_CODES = new Set([
 // Another writer got in the way: the same batch will succeed when tried again.
 const TRANSIENT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "SQLITE_BUSY", "SQLITE_LOCKED"]);
 
+// A unique key met: another writer stored the same payment first (or one row collides with another).
+const DUPLICATE_CODES = new Set(["ER_DUP_ENTRY", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
+
 function driverCode(e: unknown): string | undefined {
   const seen = new Set<unknown>();
   let cur: unknown = e;
@@ -31,7 +34,8 @@ export function classifyFailure(e: unknown): FailureKind {
   const code = driverCode(e);
   if (code && [...UNAVAILABLE_CODES].some((c) => code === c || code.startsWith(`${c}_`))) return "unavailable";
   if (code && [...TRANSIENT_CODES].some((c) => code === c || code.startsWith(`${c}_`))) return "transient";
-  if (e instanceof UniqueConstraintError) return "conflict";
-  if (e instanceof BaseError) return "row";
+  if (e instanceof UniqueConstraintError || (code && DUPLICATE_CODES.has(code))) return "conflict";
+  // The database refused this batch's data (a constraint, a value out of range): some row is to blame.
+  if (e instanceof BaseError || (code && (code.startsWith("ER_") || code.startsWith("SQLITE_")))) return "row";
   return "unavailable"; // a non-database error (socket, driver bug): do not blame a row for it
 }

@@ -55,16 +55,38 @@ function toBindings(params: Params): SQLQueryBindings[] {
   return [Object.fromEntries(Object.entries(params).map(([k, v]) => [k, bindable(v)])) as SQLQueryBindings];
 }
 
+// Sequelize opens a connection per transaction and closes it after: keep a few closed-by-sequelize handles open
+// for the next one, so that a transaction does not pay for a file open and the pragmas (one writer, many commits).
+const IDLE_PER_FILE = 4;
+const idleHandles = new Map<string, BunDatabase[]>();
+
+function takeIdle(key: string): BunDatabase | undefined {
+  return idleHandles.get(key)?.pop();
+}
+
+function putIdle(key: string, db: BunDatabase): boolean {
+  const list = idleHandles.get(key) ?? [];
+  if (key.startsWith(":memory:") || db.inTransaction || list.length >= IDLE_PER_FILE) return false;
+  list.push(db);
+  idleHandles.set(key, list);
+  return true;
+}
+
 export class Database {
   readonly filename: string;
+  readonly #key: string;
   #db: BunDatabase | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(filename: string, mode = OPEN_READWRITE | OPEN_CREATE, callback?: (err: Error | null) => void) {
     this.filename = filename;
+    this.#key = `${filename}\0${mode}`;
     this.#schedule(() => {
-      this.#db ??= new BunDatabase(filename, mode);
-      this.#db.run(pragmasOnOpen(mode));
+      this.#db ??= takeIdle(this.#key);
+      if (this.#db === undefined) {
+        this.#db = new BunDatabase(filename, mode);
+        this.#db.run(pragmasOnOpen(mode));
+      }
       return [new Statement(), undefined];
     }, callback);
   }
@@ -106,7 +128,7 @@ export class Database {
 
   close(callback?: Callback): void {
     this.#schedule(() => {
-      this.#db?.close();
+      if (this.#db && !putIdle(this.#key, this.#db)) this.#db.close();
       this.#db = undefined;
       return [new Statement(), undefined];
     }, callback);

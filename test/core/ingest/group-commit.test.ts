@@ -6,6 +6,8 @@ function recorder(delayMs = 5) {
   const gc = new GroupCommit<number, string>({
     maxBatch: 4,
     windowMs: 1,
+    concurrency: 1,
+    keyOf: () => null,
     write: async (items) => {
       batches.push(items);
       await Bun.sleep(delayMs);
@@ -25,11 +27,41 @@ describe("GroupCommit", () => {
     expect(batches.length).toBeLessThan(10);
   });
 
+  test("with concurrency, writes overlap but never share a key, and each key keeps its arrival order", async () => {
+    const held = new Set<string>();
+    const seen: string[] = [];
+    let overlap = 0;
+    let running = 0;
+    const gc = new GroupCommit<string, string>({
+      maxBatch: 3, windowMs: 0, concurrency: 3, keyOf: (s) => s.split(":")[0] ?? null,
+      write: async (items) => {
+        overlap = Math.max(overlap, ++running);
+        const keys = new Set(items.map((s) => s.split(":")[0] as string));
+        for (const k of keys) {
+          if (held.has(k)) throw new Error(`key ${k} in two writes`);
+          held.add(k);
+        }
+        seen.push(...items);
+        await Bun.sleep(3);
+        for (const k of keys) held.delete(k);
+        running--;
+        return items;
+      },
+    });
+    const items = Array.from({ length: 30 }, (_, i) => `${"abcde"[i % 5]}:${i}`);
+    expect(await Promise.all(items.map((s) => gc.submit(s)))).toEqual(items);
+    expect(overlap).toBeGreaterThan(1);
+    for (const k of "abcde") {
+      const order = seen.filter((s) => s.startsWith(`${k}:`));
+      expect(order).toEqual(items.filter((s) => s.startsWith(`${k}:`)));
+    }
+  });
+
   test("one write at a time", async () => {
     let running = 0;
     let most = 0;
     const gc = new GroupCommit<number, number>({
-      maxBatch: 2, windowMs: 0,
+      maxBatch: 2, windowMs: 0, concurrency: 1, keyOf: () => null,
       write: async (items) => {
         most = Math.max(most, ++running);
         await Bun.sleep(2);
@@ -51,7 +83,7 @@ describe("GroupCommit", () => {
   test("a failed write rejects every submission of that batch, and the next batch still runs", async () => {
     let calls = 0;
     const gc = new GroupCommit<number, number>({
-      maxBatch: 10, windowMs: 1,
+      maxBatch: 10, windowMs: 1, concurrency: 1, keyOf: () => null,
       write: async (items) => {
         if (calls++ === 0) throw new Error("database down");
         return items;

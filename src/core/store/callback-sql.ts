@@ -1,0 +1,99 @@
+// The statements that store callbacks, and the values for them: one place maps domain fields to SQL columns.
+import { rowPlaceholders } from "./raw-sql.ts";
+import { httpStatusOf, problemsOf, type IngestItem, type ItemOutcome, type PaymentWrite } from "../ingest/batch-plan.ts";
+import type { StoredPayment } from "../payment-state.ts";
+import type { PaymentStatus } from "../payment.ts";
+import type { Problem } from "../result.ts";
+import { parseAmountToCents } from "../money.ts";
+import { toSqlUtc } from "../time.ts";
+
+export interface PaymentRow {
+  checkout_request_id: string;
+  status: string;
+  result_code: string | number | null;
+  mpesa_receipt_number: string | null;
+  amount: string | number | null;
+  conflict_count: number | string;
+}
+
+export function selectPaymentsSql(keys: number, forUpdate: boolean): string {
+  return `SELECT checkout_request_id, status, result_code, mpesa_receipt_number, amount, conflict_count FROM transactions
+    WHERE checkout_request_id IN (${new Array(keys).fill("?").join(",")})${forUpdate ? " FOR UPDATE" : ""}`;
+}
+
+export function toStored(r: PaymentRow): StoredPayment {
+  return {
+    checkoutRequestId: r.checkout_request_id, status: r.status as PaymentStatus | "Pending",
+    resultCode: r.result_code === null ? null : String(r.result_code), receipt: r.mpesa_receipt_number,
+    amountCents: parseAmountToCents(r.amount), conflictCount: Number(r.conflict_count),
+  };
+}
+
+export function insertPaymentsSql(rows: number): string {
+  return `INSERT INTO transactions (checkout_request_id, merchant_request_id, result_code, result_desc, amount,
+    mpesa_receipt_number, phone_number, transaction_date, status, superseded_status, conflict_count, last_conflict_code,
+    last_conflict_at) VALUES ${rowPlaceholders(rows, 13)}`;
+}
+
+export function insertPaymentValues(w: PaymentWrite): unknown[] {
+  return [w.checkoutRequestId, ...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w)];
+}
+
+/** A conflicting callback: the stored outcome stays, the row is flagged. */
+export const FLAG_PAYMENT_SQL = `UPDATE transactions SET conflict_count = ?, last_conflict_code = ?, last_conflict_at = ?,
+  updated_at = CURRENT_TIMESTAMP WHERE checkout_request_id = ?`;
+
+export function flagPaymentValues(w: PaymentWrite): unknown[] {
+  return [w.conflictCount, w.lastConflictCode, conflictTime(w), w.checkoutRequestId];
+}
+
+// Values the callback does not carry (a failure has no amount or phone) keep what the row had.
+export const UPDATE_PAYMENT_SQL = `UPDATE transactions SET merchant_request_id = COALESCE(?, merchant_request_id),
+  result_code = ?, result_desc = ?, amount = COALESCE(?, amount), mpesa_receipt_number = ?,
+  phone_number = COALESCE(?, phone_number), transaction_date = COALESCE(?, transaction_date), status = ?,
+  superseded_status = COALESCE(?, superseded_status), conflict_count = ?, last_conflict_code = COALESCE(?, last_conflict_code),
+  last_conflict_at = COALESCE(?, last_conflict_at), updated_at = CURRENT_TIMESTAMP WHERE checkout_request_id = ?`;
+
+export function updatePaymentValues(w: PaymentWrite): unknown[] {
+  return [...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w), w.checkoutRequestId];
+}
+
+export function insertLogsSql(rows: number): string {
+  return `INSERT INTO callback_logs (checkout_request_id, raw_payload, result_code, result_desc, processed, received_at,
+    source_ip, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 11)}`;
+}
+
+export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Problem[] = problemsOf(item)): unknown[] {
+  const cb = item.parsed.ok ? item.parsed.value : null;
+  const r = item.request;
+  return [
+    cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, cb ? 1 : 0,
+    sqlTime(r.receivedAt), r.sourceIp, r.route.slice(0, 200), httpStatusOf(outcome), outcome,
+    problems.length > 0 ? JSON.stringify(problems) : null,
+  ];
+}
+
+// merchant_request_id … superseded_status, in the column order of the statements above.
+function paymentFields(w: PaymentWrite): unknown[] {
+  const cb = w.source;
+  if (cb === null) throw new Error(`payment ${w.checkoutRequestId}: a full write needs the callback it comes from`);
+  return [
+    cb.merchantRequestId, cb.resultCode, cb.resultDesc, centsToDecimal(cb.amountCents), cb.receipt, cb.phone,
+    cb.transactionDate ? toSqlUtc(cb.transactionDate) : null, cb.status, w.supersededStatus,
+  ];
+}
+
+function conflictTime(w: PaymentWrite): string | null {
+  return w.lastConflictCode === null ? null : sqlTime(new Date());
+}
+
+function centsToDecimal(cents: number | null): string | null {
+  if (cents === null) return null;
+  const s = String(Math.abs(cents)).padStart(3, "0");
+  return `${cents < 0 ? "-" : ""}${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+/** UTC with milliseconds, as DATETIME(3) and SQLite text both take it. */
+function sqlTime(d: Date): string {
+  return d.toISOString().replace("T", " ").replace("Z", "");
+}

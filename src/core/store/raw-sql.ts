@@ -1,0 +1,64 @@
+// Hot-path statements straight to the driver connection that a sequelize transaction holds: `?` parameters bound
+// by the driver (a prepared statement on MySQL), with no SQL-text formatting in between. Same SQL on both dialects.
+import type { Transaction } from "sequelize";
+import type { Dialect } from "./database.ts";
+
+type Callback = (err: Error | null, rows?: unknown) => void;
+interface MysqlConnection {
+  execute(sql: string, values: unknown[], cb: Callback): void;
+}
+interface SqliteConnection {
+  all(sql: string, values: unknown[], cb: Callback): void;
+}
+
+function connectionOf(t: Transaction): unknown {
+  return (t as unknown as { connection: unknown }).connection;
+}
+
+/** Runs one statement inside the transaction and returns the rows it yields (none for writes). */
+export function runSql<Row = Record<string, unknown>>(dialect: Dialect, t: Transaction, sql: string, values: unknown[]): Promise<Row[]> {
+  return new Promise((resolve, reject) => {
+    const done: Callback = (err, rows) => (err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Row[]) : []));
+    if (dialect === "mysql") (connectionOf(t) as MysqlConnection).execute(sql, values, done);
+    else (connectionOf(t) as SqliteConnection).all(sql, values, done);
+  });
+}
+
+/** `(?,?,…),(?,?,…)` for a multi-row statement; cached, since batch sizes repeat. */
+export function rowPlaceholders(rows: number, columns: number): string {
+  const key = rows * 1000 + columns;
+  let list = cache.get(key);
+  if (list === undefined) {
+    const row = `(${new Array(columns).fill("?").join(",")})`;
+    list = new Array(rows).fill(row).join(",");
+    cache.set(key, list);
+  }
+  return list;
+}
+const cache = new Map<number, string>();
+
+interface MysqlTextConnection {
+  query(sql: string, values: unknown[], cb: Callback): void;
+}
+interface PooledSequelize {
+  connectionManager: { getConnection(o: { type: "write" }): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+}
+
+/**
+ * MySQL only: several statements in one round trip (text protocol, values escaped by mysql2). A statement that fails
+ * stops the rest; the connection is rolled back before it goes back to the pool.
+ */
+export async function runScript(sequelize: unknown, statements: string[], values: unknown[]): Promise<void> {
+  const manager = (sequelize as PooledSequelize).connectionManager;
+  const connection = (await manager.getConnection({ type: "write" })) as MysqlTextConnection;
+  const query = (sql: string, params: unknown[]) =>
+    new Promise<void>((resolve, reject) => connection.query(sql, params, (err) => (err ? reject(err) : resolve())));
+  try {
+    await query(statements.join(";\n"), values);
+  } catch (e) {
+    await query("ROLLBACK", []).catch(() => {}); // a dead connection rolls back on the server anyway
+    throw e;
+  } finally {
+    await manager.releaseConnection(connection);
+  }
+}
