@@ -1,13 +1,14 @@
 // Benchmark: unique STK success callbacks against `mpesa-cb serve` on loopback, for a fixed time, at several
 // connection counts; beside it, in the same run, a trivial Bun.serve JSON endpoint as this machine's ceiling.
-// Usage: bun scripts/bench.ts [--db sqlite|mysql://…] [--seconds 10] [--connections 16,64] [--binary dist/mpesa-cb]
+// Usage: bun scripts/bench.ts [--db sqlite|mysql|mysql://…] [--seconds 10] [--connections 16,64] [--binary dist/mpesa-cb]
+//        [--tool wrk|js] (wrk, from Debian's wrk package, is the default when installed: it leaves the CPU to the server)
 import { parseArgs } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { QueryTypes } from "sequelize";
-import { runLoad, percentile, type LoadResult } from "./loadgen.ts";
-import { openDatabase } from "../src/core/store/database.ts";
+import { runLoad, percentile } from "./loadgen.ts";
+import { openDatabase, type Database } from "../src/core/store/database.ts";
 import { parseDatabaseUrl } from "../src/core/database-url.ts";
 
 const { values: args } = parseArgs({
@@ -16,6 +17,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "16,64" },
     binary: { type: "string" },
+    tool: { type: "string", default: Bun.which("wrk") ? "wrk" : "js" },
     "serve-arg": { type: "string", multiple: true, default: [] },
   },
 });
@@ -43,19 +45,45 @@ async function waitForPort(port: number, path: string): Promise<void> {
   throw new Error(`nothing answered on port ${port}`);
 }
 
-function summary(r: LoadResult) {
-  const sorted = r.latenciesMs.slice().sort();
-  return { rate: r.ok / (r.elapsedMs / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+interface Measured {
+  acked: number;
+  p50: number;
+  p99: number;
+  failures: string;
+  okIds?: string[];
 }
 
+/** wrk: callbacks for all but the last second, then GET / so that nothing is in flight when it stops. */
+function wrkRun(port: number, connections: number, tag: string): Measured & { requestsPerSec: number } {
+  const threads = Math.min(2, connections);
+  const out = Bun.spawnSync(["wrk", "-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency",
+    "-s", join(root, "scripts/bench-callbacks.lua"), `http://127.0.0.1:${port}`], {
+    env: { ...process.env, BENCH_RUN: `${runId}${tag}`, BENCH_SECONDS: String(seconds) }, stdout: "pipe", stderr: "pipe",
+  }).stdout.toString();
+  const m = /BENCH acked=(\d+) p50_us=(\d+) p99_us=(\d+) errors=(\d+) non2xx=(\d+)/.exec(out);
+  if (m === null) throw new Error(`wrk printed no summary:\n${out}`);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+  const failures = Number(m[4]) + Number(m[5]) > 0 ? `${m[4]} connection errors, ${m[5]} non-2xx` : "";
+  return { acked: Number(m[1]), p50: Number(m[2]) / 1000, p99: Number(m[3]) / 1000, failures, requestsPerSec: rps };
+}
+
+async function jsRun(port: number, connections: number, tag: string): Promise<Measured> {
+  const r = await runLoad({ host: "127.0.0.1", port, path: "/mpesa/callback", connections, durationMs: seconds * 1000, body: (s) => callbackBody(s, tag) });
+  const sorted = r.latenciesMs.slice().sort();
+  const failures = r.other + r.errors > 0 ? `${r.errors} connection errors, ${r.other} non-200` : "";
+  return { acked: r.ok, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, okIds: r.okSeqs.map((s) => `ws_CO_BENCH${runId}${tag}${s}`) };
+}
+
+/** The machine's ceiling: a trivial Bun.serve JSON endpoint under the same load. */
 async function ceiling(connections: number): Promise<number> {
   const port = 30000 + Math.floor(Math.random() * 20000);
   const code = `Bun.serve({ port: ${port}, hostname: "127.0.0.1", fetch: async (req) => { await req.text(); return Response.json({ ResultCode: 0, ResultDesc: "Accepted" }); } });`;
   const proc = Bun.spawn([process.execPath, "-e", code], { stdout: "ignore", stderr: "inherit" });
   try {
     await waitForPort(port, "/");
+    if (args.tool === "wrk") return wrkRun(port, connections, "X").requestsPerSec;
     const r = await runLoad({ host: "127.0.0.1", port, path: "/mpesa/callback", connections, durationMs: seconds * 1000, body: (s) => callbackBody(s, "X") });
-    return summary(r).rate;
+    return r.ok / (r.elapsedMs / 1000);
   } finally {
     proc.kill();
     await proc.exited;
@@ -77,6 +105,16 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: () => Promise<
   return { url, cleanup: async () => { await admin.sequelize.query(`DROP DATABASE ${name}`); await admin.close(); } };
 }
 
+/** What the server stored for a run, and its rate measured from its own receive times. */
+async function storedFor(db: Database, prefix: string): Promise<{ ids: Set<string>; rate: number }> {
+  const rows = await db.sequelize.query<{ id: string; at: unknown }>(
+    "SELECT t.checkout_request_id AS id, l.received_at AS at FROM transactions t JOIN callback_logs l ON l.checkout_request_id = t.checkout_request_id WHERE t.checkout_request_id LIKE ?",
+    { replacements: [`${prefix}%`], type: QueryTypes.SELECT });
+  const times = rows.map((r) => (r.at instanceof Date ? r.at.getTime() : Date.parse(`${String(r.at).replace(" ", "T")}Z`)));
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  return { ids: new Set(rows.map((r) => r.id)), rate: span > 0 ? rows.length / span : 0 };
+}
+
 function command(argv: string[]): string[] {
   return args.binary ? [resolve(args.binary), ...argv] : [process.execPath, join(root, "src/cli/main.ts"), ...argv];
 }
@@ -88,20 +126,19 @@ async function main(): Promise<void> {
   const db = await openDatabase((parseDatabaseUrl(url, "--db") as { ok: true; value: never }).value);
   try {
     await waitForPort(port, "/health");
-    console.log(`mpesa-cb bench: ${args.db === "sqlite" ? "SQLite" : "MySQL"} (${db.description}), ${seconds}s per run, unique success callbacks`);
+    console.log(`mpesa-cb bench: ${db.description}, ${seconds}s per run, unique success callbacks, load from ${args.tool}`);
     console.log("conns | callbacks/s | p50 ms | p99 ms | acked  | stored | lost | ceiling req/s | ratio");
     for (const [i, connections] of connectionCounts.entries()) {
-      const tag = `C${i}N`;
-      const r = await runLoad({ host: "127.0.0.1", port, path: "/mpesa/callback", connections, durationMs: seconds * 1000, body: (s) => callbackBody(s, tag) });
-      const s = summary(r);
-      const rows = await db.sequelize.query<{ id: string }>("SELECT checkout_request_id AS id FROM transactions WHERE checkout_request_id LIKE ?", { replacements: [`ws_CO_BENCH${runId}${tag}%`], type: QueryTypes.SELECT });
-      const stored = new Set(rows.map((x) => x.id));
-      const lost = r.okSeqs.filter((seq) => !stored.has(`ws_CO_BENCH${runId}${tag}${seq}`)).length;
+      const tag = `C${i}`;
+      const m = args.tool === "wrk" ? wrkRun(port, connections, tag) : await jsRun(port, connections, tag);
+      await Bun.sleep(200);
+      const stored = await storedFor(db, `ws_CO_BENCH${runId}${tag}`);
+      const lost = m.okIds ? m.okIds.filter((id) => !stored.ids.has(id)).length : Math.max(0, m.acked - stored.ids.size);
       const top = await ceiling(connections);
       console.log([
-        String(connections).padStart(5), s.rate.toFixed(0).padStart(11), s.p50.toFixed(2).padStart(6), s.p99.toFixed(2).padStart(6),
-        String(r.ok).padStart(6), String(stored.size).padStart(6), String(lost).padStart(4), top.toFixed(0).padStart(13), (s.rate / top).toFixed(2).padStart(5),
-      ].join(" | ") + (r.other + r.errors > 0 ? `  (${r.other} non-200, ${r.errors} connection errors)` : ""));
+        String(connections).padStart(5), stored.rate.toFixed(0).padStart(11), m.p50.toFixed(2).padStart(6), m.p99.toFixed(2).padStart(6),
+        String(m.acked).padStart(6), String(stored.ids.size).padStart(6), String(lost).padStart(4), top.toFixed(0).padStart(13), (stored.rate / top).toFixed(2).padStart(5),
+      ].join(" | ") + (m.failures ? `  (${m.failures})` : ""));
     }
   } finally {
     server.kill("SIGTERM");
