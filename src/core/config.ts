@@ -15,6 +15,7 @@ export interface Config {
   batchWindowMs: number;
   writers: number;
   dbPool: number;
+  telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -28,6 +29,10 @@ export const SETTINGS = {
   batchMax: { env: "MPESA_CB_BATCH_MAX", flag: "--batch-max", default: 256, type: "integer", minimum: 1, maximum: 5000, describe: "most callbacks written in one database transaction" },
   batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 2, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
   writers: { env: "MPESA_CB_WRITERS", flag: "--writers", default: 3, type: "integer", minimum: 1, maximum: 32, describe: "MySQL transactions writing callbacks at once (SQLite always has one writer)" },
+  telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
+  adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
+  telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
+  adminShowPhone: { env: "MPESA_CB_ADMIN_SHOW_PHONE", flag: "--admin-show-phone", default: false, type: "boolean", describe: "show full phone numbers in admin alerts (default: masked, 2547******49)" },
   dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 8, type: "integer", minimum: 2, maximum: 64, describe: "MySQL connection pool size (more than the writers: health checks need one)" },
 } as const;
 
@@ -37,7 +42,7 @@ export type Env = Record<string, string | undefined>;
 
 const properties = Object.fromEntries(
   Object.entries(SETTINGS).map(([name, s]) => {
-    const { env: _env, flag: _flag, describe: _describe, ...schema } = s;
+    const { env: _env, flag: _flag, describe: _describe, example: _example, ...schema } = s as typeof s & { example?: string };
     return [name, schema];
   }),
 );
@@ -54,7 +59,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   // systemd's StateDirectory= exports STATE_DIRECTORY: use it when no data dir was given.
   if (raw.dataDir === undefined && nonEmpty(env.STATE_DIRECTORY)) raw.dataDir = env.STATE_DIRECTORY;
   if (!validateSettings(raw)) {
-    return { ok: false, problems: (validateSettings.errors ?? []).map((e) => settingProblem(e.instancePath, e.message)) };
+    return { ok: false, problems: (validateSettings.errors ?? []).map((e) => settingProblem(e.instancePath, e.keyword, e.message)) };
   }
   const s = raw as Record<SettingName, never>;
   const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
@@ -64,6 +69,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
     value: {
       host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
       maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool,
+      telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
     },
   };
 }
@@ -87,10 +93,11 @@ function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Re
   };
 }
 
-function settingProblem(instancePath: string, message: string | undefined): Problem {
+function settingProblem(instancePath: string, keyword: string, message: string | undefined): Problem {
   const name = instancePath.replace(/^\//, "") as SettingName;
-  const s = SETTINGS[name];
+  const s = SETTINGS[name] as ((typeof SETTINGS)[SettingName] & { example?: string }) | undefined;
   const where = s ? `${s.env} (${s.flag})` : name || "settings";
+  if (keyword === "pattern" && s?.example) return { path: where, message: `is not valid, e.g. ${s.example}` };
   return { path: where, message: message ?? "is invalid" };
 }
 

@@ -39,11 +39,21 @@ describe("parseConfig", () => {
     [{ DATABASE_URL: "postgres://x/y" }, "DATABASE_URL (--db)", "has scheme \"postgres:\", expected mysql:// or sqlite:"],
     [{ DATABASE_URL: "mysql://h:3306/" }, "DATABASE_URL (--db)", "names no database after the host"],
     [{ DB_HOST: "h" }, "DB_NAME", "is required when DB_HOST is set"],
+    [{ ADMIN_CHAT_ID: "my admin" }, "ADMIN_CHAT_ID (--admin-chat-id)", "is not valid, e.g. ADMIN_CHAT_ID=123456789"],
+    [{ TELEGRAM_API_ROOT: "api.telegram.org" }, "TELEGRAM_API_ROOT (--telegram-api-root)", "is not valid, e.g. TELEGRAM_API_ROOT=https://"],
+    [{ MPESA_CB_ADMIN_SHOW_PHONE: "yes" }, "MPESA_CB_ADMIN_SHOW_PHONE (--admin-show-phone)", "must be boolean"],
   ])("rejects %j with a problem on %s", (env, path, message) => {
     const r = parseConfig(env);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.find((p) => p.path === path)?.message).toContain(message);
+  });
+
+  test("Telegram settings under the original server's names; notifications off without a token", () => {
+    const off = parseConfig({});
+    expect(off.ok && off.value.telegram).toEqual({ token: undefined, adminChatId: undefined, apiRoot: "https://api.telegram.org", adminShowPhone: false });
+    const on = parseConfig({ TELEGRAM_BOT_TOKEN: "123:abc", ADMIN_CHAT_ID: "-1001234", TELEGRAM_API_ROOT: "http://127.0.0.1:9/", MPESA_CB_ADMIN_SHOW_PHONE: "true" });
+    expect(on.ok && on.value.telegram).toEqual({ token: "123:abc", adminChatId: "-1001234", apiRoot: "http://127.0.0.1:9", adminShowPhone: true });
   });
 
   test("reports every bad setting at once", () => {
