@@ -47,7 +47,7 @@ async function receiveCallback(deps: AppDeps, req: Request, server: Server<unkno
   if (!body.ok) return body.response;
   const sourceIp = server.requestIP(req)?.address ?? null;
   const route = new URL(req.url).pathname;
-  const reply = await deps.ingest.handle({ receivedAt, sourceIp, route, rawBody: body.text }, body.problems);
+  const reply = await deps.ingest.handle({ id: crypto.randomUUID(), receivedAt, sourceIp, route, rawBody: body.text }, body.problems);
   return json(reply.status, reply.body);
 }
 

@@ -23,7 +23,7 @@ export function failure(checkoutRequestId: string, resultCode = "1032", status: 
 }
 
 export function item(cb: StkCallback | null): IngestItem {
-  const request = { receivedAt: new Date(), sourceIp: "127.0.0.1", route: "/mpesa/callback", rawBody: JSON.stringify(cb ?? { junk: true }) };
+  const request = { id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", route: "/mpesa/callback", rawBody: JSON.stringify(cb ?? { junk: true }) };
   return cb === null
     ? { request, parsed: { ok: false, problems: [{ path: "Body", message: "is required" }] } }
     : { request, parsed: { ok: true, value: cb } };

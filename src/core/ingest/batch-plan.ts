@@ -6,6 +6,7 @@ import { decideCallback, type Outcome, type StoredPayment } from "../payment-sta
 
 /** One request that reached a callback route, as received. */
 export interface CallbackRequest {
+  id: string; // given on arrival; a replay from the spool keeps it
   receivedAt: Date;
   sourceIp: string | null;
   route: string;

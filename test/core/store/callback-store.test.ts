@@ -90,8 +90,9 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     const otherDb = await openDatabase(tdb.target);
     const other = createCallbackStore(otherDb);
     const ids = Array.from({ length: 20 }, () => uniqueId());
-    const batch = ids.map((id) => item(success(id, `C${id.slice(-9)}`)));
-    const [x, y] = await Promise.all([store.writeBatch(batch), other.writeBatch(batch)]).finally(() => otherDb.close());
+    // The same callbacks reaching two processes: separate requests (their own request ids), the same payments.
+    const batch = () => ids.map((id) => item(success(id, `C${id.slice(-9)}`)));
+    const [x, y] = await Promise.all([store.writeBatch(batch()), other.writeBatch(batch())]).finally(() => otherDb.close());
     const outcomes = [...(x ?? []), ...(y ?? [])];
     expect(outcomes.filter((o) => o === "new").length).toBe(20);
     expect(outcomes.filter((o) => o === "duplicate").length).toBe(20);

@@ -57,7 +57,7 @@ describe.skipIf(!(await mysqlAvailable()))("upgrading the original Python server
 
     const db = await openDatabase(tdb.target);
     try {
-      expect(await migrate(db)).toEqual(["001_legacy_tables", "002_callback_integrity"]);
+      expect(await migrate(db)).toEqual(MIGRATIONS.mysql.map((m) => m.name));
       expect(await counts()).toBe(countsBefore);
       const after = await snapshot();
       // result codes became strings, empty receipts became NULL; nothing else moved
