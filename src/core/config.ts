@@ -15,6 +15,7 @@ export interface Config {
   batchWindowMs: number;
   writers: number;
   dbPool: number;
+  shutdownTimeoutMs: number;
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
 }
 
@@ -29,6 +30,7 @@ export const SETTINGS = {
   batchMax: { env: "MPESA_CB_BATCH_MAX", flag: "--batch-max", default: 256, type: "integer", minimum: 1, maximum: 5000, describe: "most callbacks written in one database transaction" },
   batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 2, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
   writers: { env: "MPESA_CB_WRITERS", flag: "--writers", default: 3, type: "integer", minimum: 1, maximum: 32, describe: "MySQL transactions writing callbacks at once (SQLite always has one writer)" },
+  shutdownTimeoutMs: { env: "MPESA_CB_SHUTDOWN_TIMEOUT_MS", flag: "--shutdown-timeout-ms", default: 20000, type: "integer", minimum: 100, maximum: 600000, describe: "on SIGTERM, how long requests in flight may take before the server stops anyway (systemd's TimeoutStopSec is longer)" },
   telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
@@ -68,7 +70,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
     ok: true,
     value: {
       host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
-      maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool,
+      maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool, shutdownTimeoutMs: s.shutdownTimeoutMs,
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
     },
   };

@@ -2,6 +2,7 @@
 import type { Database } from "./store/database.ts";
 import { reason } from "./store/database.ts";
 import type { Ingest } from "./ingest/ingest.ts";
+import type { Spool } from "./spool/spool.ts";
 
 export interface HealthReport {
   status: "healthy" | "degraded" | "unhealthy";
@@ -11,12 +12,14 @@ export interface HealthReport {
   uptimeSeconds: number;
   database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
   callbacks?: Record<string, number>;
+  spool?: { depth: number; oldestAgeSeconds: number | null };
 }
 
 export interface HealthOptions {
   db: Database;
   version: string;
   ingest?: Ingest;
+  spool?: Spool;
   startedAt?: Date;
   timeoutMs?: number;
 }
@@ -25,14 +28,18 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
   const startedAt = options.startedAt ?? new Date();
   return async () => {
     const database = await checkDatabase(options.db, options.timeoutMs ?? 3000);
+    const spool = options.spool?.stats();
+    // Callbacks waiting in the spool are safe but not yet in the database: degraded until it is empty.
+    const degraded = (spool?.depth ?? 0) > 0;
     return {
-      status: database.status === "up" ? "healthy" : "unhealthy",
+      status: database.status !== "up" ? "unhealthy" : degraded ? "degraded" : "healthy",
       timestamp: new Date().toISOString(),
       service: "mpesa-cb",
       version: options.version,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       database,
       ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
+      ...(spool ? { spool } : {}),
     };
   };
 }

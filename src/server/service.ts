@@ -9,6 +9,11 @@ import { createIngest, type Ingest } from "../core/ingest/ingest.ts";
 import { createHealthCheck } from "../core/health.ts";
 import { AppError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
+import { join } from "node:path";
+import { Spool } from "../core/spool/spool.ts";
+import { startReplay } from "../core/spool/replay.ts";
+import { toItem } from "../core/ingest/ingest.ts";
+import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 
 export interface Service {
   url: string;
@@ -28,9 +33,32 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     throw e;
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
-  const ingest = createIngest({ store: createCallbackStore(db), maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
-  const health = createHealthCheck({ db, ingest, version });
-  const fetch = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger });
+  const store = createCallbackStore(db);
+  const spool = new Spool(join(config.dataDir, "spool"));
+  const ingest = createIngest({ store, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
+  const replay = startReplay({
+    spool, store, toItem: (r) => toItem(r), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
+  });
+  if (spool.stats().depth > 0) {
+    logger.warn(`the spool holds ${spool.stats().depth} callback(s) from before: replaying them into the database`);
+    void replay.runOnce();
+  }
+  const health = createHealthCheck({ db, ingest, spool, version });
+  const app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger });
+  // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
+  // once we stop listening) instead of sending its next callback into a connection that is about to close.
+  let draining = false;
+  let inFlight = 0;
+  const fetch = async (req: Request, srv: Server<unknown>): Promise<Response> => {
+    inFlight++;
+    try {
+      const res = await app(req, srv);
+      if (draining) res.headers.set("connection", "close");
+      return res;
+    } finally {
+      inFlight--;
+    }
+  };
   const server = Bun.serve({
     hostname: config.host, port: config.port, fetch,
     maxRequestBodySize: config.maxBodyBytes + 1, // our reader answers 413 itself, with a JSON body
@@ -45,8 +73,19 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   return {
     url: `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`, port, db, ingest, server,
     async stop() {
-      await server.stop(); // stop accepting; wait for requests in flight
+      draining = true;
+      const drainUntil = Date.now() + Math.min(1_000, config.shutdownTimeoutMs / 2);
+      while (Date.now() < drainUntil && (inFlight > 0 || server.pendingRequests > 0)) await Bun.sleep(20);
+      await Bun.sleep(50); // the last answers' `Connection: close` reach their clients
+      // Stop accepting; let requests in flight finish (their callbacks are committed or spooled), within the bound.
+      const graceful = server.stop(false);
+      const inTime = await Promise.race([graceful.then(() => true), Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
+      if (!inTime) {
+        logger.warn(`requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
+        await server.stop(true);
+      }
       await ingest.drain();
+      await replay.stop();
       await db.close();
     },
   };

@@ -1,5 +1,8 @@
 // Starts the real service (real Bun.serve on port 0, real database) for HTTP tests.
 import { createConsola } from "consola";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseConfig } from "../../src/core/config.ts";
 import { startService, type Service } from "../../src/server/service.ts";
 import { migrate } from "../../src/core/store/migrations.ts";
@@ -12,7 +15,9 @@ export async function startTestService(tdb: TestDatabase, env: Record<string, st
     await migrate(db);
     await db.close();
   }
-  const config = parseConfig({ MPESA_CB_LOG_LEVEL: "silent", ...env }, { databaseUrl: tdb.url, port: 0, host: "127.0.0.1" });
+  // Its own data directory (the spool lives there), never the working directory.
+  const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-data-"));
+  const config = parseConfig({ MPESA_CB_LOG_LEVEL: "silent", MPESA_CB_DATA_DIR: dataDir, ...env }, { databaseUrl: tdb.url, port: 0, host: "127.0.0.1" });
   if (!config.ok) throw new Error(JSON.stringify(config.problems));
   return startService(config.value, createConsola({ level: -999 }), "test");
 }

@@ -18,7 +18,7 @@ export interface IngestItem {
   parsed: Result<StkCallback>;
 }
 
-export type ItemOutcome = Outcome | "rejected" | "quarantined";
+export type ItemOutcome = Outcome | "rejected" | "quarantined" | "spooled";
 
 /** A rejected callback cannot be identified (400); every other outcome is kept and acknowledged. */
 export function httpStatusOf(outcome: ItemOutcome): 200 | 400 {

@@ -7,6 +7,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { httpStatusOf, type CallbackRequest, type IngestItem, type ItemOutcome } from "./batch-plan.ts";
 import type { CallbackStore } from "../store/callback-store.ts";
 import type { Problem } from "../result.ts";
+import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
   status: 200 | 400 | 503;
@@ -15,6 +16,7 @@ export interface IngestReply {
 
 export interface IngestOptions {
   store: CallbackStore;
+  spool?: Spool; // where callbacks go while the database cannot take them
   maxBatch: number;
   windowMs: number;
   writers: number; // transactions in flight at once
@@ -29,13 +31,36 @@ export interface Ingest {
 
 export function createIngest(options: IngestOptions): Ingest {
   const { logger } = options;
+  const { spool } = options;
+  let outage = false;
+
+  // The database first; when it is unreachable, the spool (fsync'd) — and the spool as long as it holds anything,
+  // so that callbacks still reach the database in arrival order.
+  async function write(items: IngestItem[]): Promise<ItemOutcome[]> {
+    if (spool === undefined) return options.store.writeBatch(items);
+    if (spool.stats().depth === 0) {
+      try {
+        const outcomes = await options.store.writeBatch(items);
+        if (outage) logger.info("the database takes callbacks again");
+        outage = false;
+        return outcomes;
+      } catch (e) {
+        if (!(isAppError(e) && e.kind === "database")) throw e;
+        if (!outage) logger.error(`${e.message}; keeping callbacks in the spool at ${spool.dir} until it is back`);
+        outage = true;
+      }
+    }
+    await spool.append(items.map((i) => i.request));
+    return items.map((i) => (i.parsed.ok ? "spooled" : "rejected"));
+  }
+
   const committer = new GroupCommit<IngestItem, ItemOutcome>({
-    write: (items) => options.store.writeBatch(items),
+    write,
     keyOf: (item) => (item.parsed.ok ? item.parsed.value.checkoutRequestId : null),
     maxBatch: options.maxBatch, windowMs: options.windowMs, concurrency: options.writers,
   });
   const counts: Record<ItemOutcome | "unavailable", number> = {
-    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, quarantined: 0, unavailable: 0,
+    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, quarantined: 0, spooled: 0, unavailable: 0,
   };
 
   async function handle(request: CallbackRequest, decodeProblems: Problem[] = []): Promise<IngestReply> {
@@ -67,7 +92,8 @@ export function createIngest(options: IngestOptions): Ingest {
   return { handle, drain: () => committer.drain(), counts: () => ({ ...counts }) };
 }
 
-function toItem(request: CallbackRequest, decodeProblems: Problem[]): IngestItem {
+/** Raw request → parsed item; the same for live requests and for replays from the spool. */
+export function toItem(request: CallbackRequest, decodeProblems: Problem[] = []): IngestItem {
   if (decodeProblems.length > 0) return { request, parsed: { ok: false, problems: decodeProblems } };
   const json = parseJson(request.rawBody);
   return { request, parsed: json.ok ? parseStkCallback(json.value) : json };
