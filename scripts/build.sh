@@ -1,11 +1,56 @@
 #!/usr/bin/env bash
-# Builds the self-contained binary dist/mpesa-cb (host target) with bun build --compile.
-# Flags per DESIGN.md: no autoloaded bunfig/.env in the binary, pg-hstore left out (sequelize's postgres-only dep).
+# Release build: dist/mpesa-cb (this machine), dist/mpesa-cb-linux-x64 and -arm64 (when the arm64 runtime can be
+# fetched from npm), dist/SHA256SUMS. Flags per DESIGN.md: no autoloaded bunfig/.env, pg-hstore left out.
+# MPESA_CB_TARGETS=host builds dist/mpesa-cb only; MPESA_CB_DIST writes elsewhere (tests); MPESA_CB_BUILD_CACHE
+# holds the fetched runtimes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bun=node_modules/.bin/bun
+bun_version=$("$bun" --version)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-mkdir -p dist
-node_modules/.bin/bun build src/cli/main.ts --compile --minify --bytecode --format=esm \
-  --no-compile-autoload-bunfig --no-compile-autoload-dotenv --external pg-hstore \
-  --define "BUILD_COMMIT=\"${commit}\"" --outfile dist/mpesa-cb
-ls -l dist/mpesa-cb | awk '{printf "dist/mpesa-cb: %.1f MiB\n", $5/1048576}'
+out=${MPESA_CB_DIST:-dist}
+cache=${MPESA_CB_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mpesa-cb-build}
+flags=(--compile --minify --bytecode --format=esm --no-compile-autoload-bunfig --no-compile-autoload-dotenv
+  --external pg-hstore --define "BUILD_COMMIT=\"${commit}\""
+  # Bun inlines NODE_ENV at build time: a build run under `bun test` (NODE_ENV=test) must still be a release build.
+  --define 'process.env.NODE_ENV="production"')
+
+compile() { # compile OUTFILE [extra bun flags...]
+  local out=$1; shift
+  "$bun" build src/cli/main.ts "${flags[@]}" "$@" --outfile "$out" > /dev/null
+}
+
+# The runtime for another CPU: npm's @oven/bun-linux-<cpu> package, the same version as ours, fetched once into the cache.
+runtime_for() { # runtime_for aarch64|x64 → prints the path of its bun executable, or fails
+  local pkg="@oven/bun-linux-$1@${bun_version}" dir="$cache/bun-linux-$1-${bun_version}"
+  if [[ ! -x "$dir/package/bin/bun" ]]; then
+    local tmp; tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' RETURN
+    (cd "$tmp" && timeout 90 npm pack --loglevel=error --fetch-timeout=20000 --fetch-retries=1 "$pkg" > /dev/null 2> "$tmp/npm.log") || { head -n 3 "$tmp/npm.log" | sed "s/^/    /" >&2; return 1; }
+    mkdir -p "$dir" && tar -xzf "$tmp"/*.tgz -C "$dir"
+  fi
+  echo "$dir/package/bin/bun"
+}
+
+size() { stat -c %s "$1" | awk -v f="$1" '{ printf "%-40s %6.1f MiB\n", f, $1 / 1048576 }'; }
+
+mkdir -p "$out"
+rm -f "$out"/mpesa-cb-linux-* "$out/SHA256SUMS"
+compile "$out/mpesa-cb"
+echo "built $("$out/mpesa-cb" --version) with bun ${bun_version}"
+[[ "${MPESA_CB_TARGETS:-all}" == host ]] && { size "$out/mpesa-cb"; exit 0; }
+
+case $(uname -m) in
+  x86_64) host=x64 other=arm64 other_pkg=aarch64 ;;
+  aarch64) host=arm64 other=x64 other_pkg=x64 ;;
+  *) echo "unsupported build machine $(uname -m): only $out/mpesa-cb was built" >&2; exit 0 ;;
+esac
+cp "$out/mpesa-cb" "$out/mpesa-cb-linux-$host"
+if runtime=$(runtime_for "$other_pkg"); then
+  compile "$out/mpesa-cb-linux-$other" --target="bun-linux-$other" --compile-executable-path="$runtime"
+else
+  echo "skipped $out/mpesa-cb-linux-$other: could not fetch @oven/bun-linux-$other_pkg@${bun_version} from npm (offline?)" >&2
+fi
+(cd "$out" && sha256sum mpesa-cb-linux-* > SHA256SUMS)
+for f in "$out/mpesa-cb" "$out"/mpesa-cb-linux-*; do size "$f"; done
+echo "$out/SHA256SUMS:" && sed 's/^/  /' "$out/SHA256SUMS"

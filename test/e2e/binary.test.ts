@@ -12,7 +12,8 @@ let bin: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "mpesa-cb-e2e-"));
-  const build = Bun.spawnSync(["bash", "scripts/build.sh"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  // This machine's binary only: the cross-compiled release build has its own test (test/scripts/build.test.ts).
+  const build = Bun.spawnSync(["bash", "scripts/build.sh"], { cwd: root, env: { ...process.env, MPESA_CB_TARGETS: "host" }, stdout: "pipe", stderr: "pipe" });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
   bin = join(dir, "mpesa-cb");
   copyFileSync(join(root, "dist/mpesa-cb"), bin);
@@ -73,6 +74,31 @@ describe("compiled binary", () => {
     const row = db.query("SELECT COUNT(*) AS n FROM transactions WHERE status = 'Success'").get() as { n: number };
     db.close();
     expect(row.n).toBeGreaterThanOrEqual(2); // ours and simulate's
+  });
+
+  test("compiled simulate and health against a compiled serve: every scenario, a load run, then down after SIGTERM", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const proc = Bun.spawn([bin, "serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", "data-sim"], { cwd: dir, env: {}, stdout: "pipe", stderr: "pipe" });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHealth(url);
+      const all = run(["simulate", "--url", url, "--json", "--scenario", "root,health,success,failed,invalid,timeout,insufficient,wrong-pin,expired,balance-no-value,duplicate-burst,late-success"]);
+      const report = JSON.parse(all.stdout.toString()) as { passed: boolean; results: { passed: boolean }[] };
+      expect([all.exitCode, report.passed, report.results.length]).toEqual([0, true, 12]);
+      const load = run(["simulate", "--url", url, "--rate", "50", "--duration", "1s", "--json"]); // the bundled undici client
+      const summary = (JSON.parse(load.stdout.toString()) as { load: { sent: number; acknowledged: number } }).load;
+      expect([load.exitCode, summary.acknowledged]).toEqual([0, summary.sent]);
+      const quiet = run(["health", "--quiet"], { PORT: String(port) });
+      expect([quiet.exitCode, quiet.stdout.toString(), quiet.stderr.toString()]).toEqual([0, "", ""]);
+    } finally {
+      proc.kill("SIGTERM");
+      expect(await proc.exited).toBe(0);
+    }
+    expect(run(["health", "--url", url, "--quiet"]).exitCode).toBe(2);
+    const sim = run(["simulate", "--url", url]);
+    expect(sim.exitCode).toBe(1);
+    expect(sim.stdout.toString()).toMatch(/FAIL root\s.*connection refused/);
+    expect(run(["health", "--direct", "--data-dir", "data-sim"]).exitCode).toBe(0); // the database outlives the server
   });
 
   test("health against nothing listening exits 2", () => {

@@ -1,0 +1,53 @@
+// Reads a health report (from a server's /health, or built in-process) as healthy, degraded or down, with one line why.
+import { getJson, type Target } from "./http.ts";
+
+export type HealthState = "healthy" | "degraded" | "down";
+
+export interface HealthProbe {
+  state: HealthState;
+  checked: string; // the URL asked, or the database checked directly
+  summary: string; // one line for people
+  report?: unknown; // the report as received
+}
+
+type Report = Record<string, unknown>;
+
+/** Asks `GET /health`. Unreachable, timed out, or not an mpesa-cb report: down. */
+export async function probeHealth(baseUrl: string, timeoutMs: number): Promise<HealthProbe> {
+  const checked = `${baseUrl}/health`;
+  const target: Target = { baseUrl, callbackPath: "", timeoutMs };
+  try {
+    const reply = await getJson(target, "/health");
+    if (reply.json === null || typeof reply.json.status !== "string") {
+      return { state: "down", checked, summary: `answered ${reply.status} without a health report: is ${baseUrl} an mpesa-cb server? (check --url)` };
+    }
+    return classifyReport(reply.json, checked);
+  } catch (e) {
+    return { state: "down", checked, summary: `${e instanceof Error ? e.message : String(e)}; on the server: systemctl status mpesa-callback` };
+  }
+}
+
+/** Our report's status: healthy → healthy; degraded → degraded; unhealthy or anything unknown → down. */
+export function classifyReport(report: Report, checked: string): HealthProbe {
+  const state: HealthState = report.status === "healthy" ? "healthy" : report.status === "degraded" ? "degraded" : "down";
+  return { state, checked, summary: describeParts(report), report };
+}
+
+/** "database up (sqlite, 0.4 ms)" for every part that reports a status, e.g. database, notifications. */
+function describeParts(report: Report): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(report)) {
+    if (typeof value !== "object" || value === null || typeof (value as Report).status !== "string") continue;
+    const part = value as Report;
+    const facts = [part.dialect, typeof part.latencyMs === "number" ? `${part.latencyMs} ms` : undefined].filter((f) => typeof f === "string");
+    const error = typeof part.error === "string" ? `: ${part.error}` : "";
+    parts.push(`${name} ${String(part.status)}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}${error}`);
+  }
+  const spool = report.spool as { depth?: unknown; oldestAgeSeconds?: unknown } | undefined;
+  if (typeof spool?.depth === "number" && spool.depth > 0) {
+    const age = typeof spool.oldestAgeSeconds === "number" ? `, oldest ${spool.oldestAgeSeconds} s` : "";
+    parts.push(`spool holds ${spool.depth} callbacks not yet in the database${age}`);
+  }
+  if (parts.length === 0) parts.push(`status ${JSON.stringify(report.status)}`);
+  return parts.join("; ");
+}
