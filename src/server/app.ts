@@ -4,6 +4,7 @@ import type { ConsolaInstance } from "consola";
 import type { Ingest } from "../core/ingest/ingest.ts";
 import type { HealthReport } from "../core/health.ts";
 import { json, readBody } from "./http.ts";
+import type { Problem } from "../core/result.ts";
 
 export const CALLBACK_PATH = "/mpesa/callback"; // the original server's URL: existing Daraja registrations keep working
 
@@ -47,8 +48,19 @@ async function receiveCallback(deps: AppDeps, req: Request, server: Server<unkno
   if (!body.ok) return body.response;
   const sourceIp = server.requestIP(req)?.address ?? null;
   const route = new URL(req.url).pathname;
-  const reply = await deps.ingest.handle({ id: crypto.randomUUID(), receivedAt, sourceIp, route, rawBody: body.text }, body.problems);
-  return json(reply.status, reply.body);
+  const problems = [...contentTypeProblems(req.headers.get("content-type")), ...body.problems];
+  const reply = await deps.ingest.handle({ id: crypto.randomUUID(), receivedAt, sourceIp, route, rawBody: body.text }, problems);
+  const unsupportedType = reply.status === 400 && problems.some((p) => p.path === "(content-type)");
+  return json(unsupportedType ? 415 : reply.status, reply.body);
+}
+
+// Checked loosely: Daraja sends `application/json;charset=UTF-8`; a missing type or text/plain is tolerated too.
+const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json|text\/plain)$/i;
+
+function contentTypeProblems(header: string | null): Problem[] {
+  if (header === null || header.trim() === "") return [];
+  const media = header.split(";")[0]?.trim() ?? "";
+  return JSON_TYPES.test(media) ? [] : [{ path: "(content-type)", message: `must be application/json, got "${media.slice(0, 80)}"` }];
 }
 
 function healthResponse(report: HealthReport): Response {

@@ -98,6 +98,18 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
     expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "POST"]);
   });
 
+  test("content type is checked loosely: JSON with a charset passes, a form is refused with 415 and kept", async () => {
+    const id = uniqueId();
+    expect((await postCallback(service, failureBody(id), { "content-type": "application/json;charset=UTF-8" })).status).toBe(200);
+    expect((await postCallback(service, failureBody(uniqueId()), { "content-type": "text/plain" })).status).toBe(200);
+    const marker = uniqueId("form");
+    const res = await postCallback(service, `a=1&marker=${marker}`, { "content-type": "application/x-www-form-urlencoded" });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain("(content-type)");
+    const rows = await service.db.sequelize.query("SELECT outcome FROM callback_logs WHERE raw_payload LIKE ?", { replacements: [`%${marker}%`], type: QueryTypes.SELECT });
+    expect(rows).toEqual([{ outcome: "rejected" }]);
+  });
+
   test("a body over the limit gets 413", async () => {
     const res = await postCallback(service, `{"pad":"${"x".repeat(70_000)}"}`);
     expect(res.status).toBe(413);
