@@ -8,23 +8,29 @@ import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { streamCallbacks } from "../support/callback-stream.ts";
 import { uniqueId } from "../support/callbacks.ts";
 import type { Service } from "../../src/server/service.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { successBody } from "../support/callbacks.ts";
 
 describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
   let tdb: TestDatabase;
   let proxy: TcpProxy;
   let service: Service;
+  const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-outage-"));
 
   beforeAll(async () => {
     tdb = await createTestDatabase("mysql");
     if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
     proxy = startTcpProxy(tdb.target.host, tdb.target.port);
     const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
-    service = await startTestService(viaProxy);
+    service = await startTestService(viaProxy, { MPESA_CB_DATA_DIR: dataDir });
   });
   afterAll(async () => {
     await service.stop();
     proxy.stop();
     await tdb.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test("cut for 3 s under load: every acknowledged callback stored once, spool empty", async () => {
@@ -57,4 +63,24 @@ describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
     expect(doubled).toBe(0);
     expect(result.statuses["500"] ?? 0).toBe(0);
   }, 60_000);
+
+  test("database and spool both unavailable: 503, never a 200 for something not kept", async () => {
+    const spoolDir = join(dataDir, "spool");
+    proxy.cut();
+    rmSync(spoolDir, { recursive: true, force: true });
+    writeFileSync(spoolDir, "not a directory: appends fail as on a full or broken disk");
+    try {
+      const id = uniqueId();
+      const res = await fetch(`${service.url}/mpesa/callback`, { method: "POST", body: successBody(id, `N${id.slice(-9)}`), headers: { "content-type": "application/json" } });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { ResultCode: number }).ResultCode).not.toBe(0);
+    } finally {
+      rmSync(spoolDir, { force: true });
+      mkdirSync(spoolDir);
+      proxy.restore();
+    }
+    const id = uniqueId();
+    const res = await fetch(`${service.url}/mpesa/callback`, { method: "POST", body: successBody(id, `M${id.slice(-9)}`), headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(200); // and it recovers without a restart
+  }, 30_000);
 });
