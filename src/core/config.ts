@@ -3,6 +3,8 @@ import Ajv from "ajv";
 import { join } from "node:path";
 import type { Problem, Result } from "./result.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { parseCidr, type Cidr } from "./auth/cidr.ts";
+import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
 
 export interface Config {
   host: string;
@@ -16,6 +18,7 @@ export interface Config {
   writers: number;
   dbPool: number;
   shutdownTimeoutMs: number;
+  auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[] };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
 }
 
@@ -31,6 +34,10 @@ export const SETTINGS = {
   batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 2, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
   writers: { env: "MPESA_CB_WRITERS", flag: "--writers", default: 3, type: "integer", minimum: 1, maximum: 32, describe: "MySQL transactions writing callbacks at once (SQLite always has one writer)" },
   shutdownTimeoutMs: { env: "MPESA_CB_SHUTDOWN_TIMEOUT_MS", flag: "--shutdown-timeout-ms", default: 20000, type: "integer", minimum: 100, maximum: 600000, describe: "on SIGTERM, how long requests in flight may take before the server stops anyway (systemd's TimeoutStopSec is longer)" },
+  callbackTokens: { env: "MPESA_CB_CALLBACK_TOKENS", flag: "--callback-tokens", default: "", type: "string", describe: "secret path tokens, comma-separated: callbacks then only at /mpesa/callback/<token> (several during a rotation)" },
+  sourceIpMode: { env: "MPESA_CB_SOURCE_IP_MODE", flag: "--source-ip-mode", default: "report", type: "string", enum: ["off", "report", "enforce"], describe: "source address allowlist: off, report (accept and flag) or enforce (403)" },
+  sourceIps: { env: "MPESA_CB_SOURCE_IPS", flag: "--source-ips", default: SAFARICOM_CALLBACK_IPS.join(","), type: "string", describe: "allowed callback sources, comma-separated addresses or CIDR ranges (default: Safaricom's published list)" },
+  trustedProxies: { env: "MPESA_CB_TRUSTED_PROXIES", flag: "--trusted-proxies", default: "127.0.0.1,::1", type: "string", describe: "reverse proxies whose X-Forwarded-For / X-Real-IP is believed, comma-separated addresses or CIDR ranges" },
   telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
@@ -65,12 +72,14 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   }
   const s = raw as Record<SettingName, never>;
   const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
-  if (!database.ok) return database;
+  const auth = parseAuth(s);
+  if (!database.ok || !auth.ok) return { ok: false, problems: [...(database.ok ? [] : database.problems), ...(auth.ok ? [] : auth.problems)] };
   return {
     ok: true,
     value: {
       host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
       maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool, shutdownTimeoutMs: s.shutdownTimeoutMs,
+      auth: auth.value,
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
     },
   };
@@ -93,6 +102,25 @@ function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Re
       user: env.DB_USER || "root", password: env.DB_PASSWORD ?? "", database: env.DB_NAME ?? "",
     },
   };
+}
+
+// Tokens are path segments an attacker must not guess: long, and URL-safe so Daraja keeps them intact.
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+function parseAuth(s: Record<SettingName, never>): Result<Config["auth"]> {
+  const list = (v: string) => String(v).split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const problems: Problem[] = [];
+  const callbackTokens = list(s.callbackTokens);
+  if (callbackTokens.some((t) => !TOKEN.test(t))) {
+    problems.push({ path: "MPESA_CB_CALLBACK_TOKENS (--callback-tokens)", message: "each token must be 16-128 letters, digits, - or _ (e.g. generate one with: openssl rand -hex 24)" });
+  }
+  const ranges = (name: SettingName, text: string): Cidr[] => {
+    const parsed = list(text).map((x) => [x, parseCidr(x)] as const);
+    for (const [x, c] of parsed) if (c === null) problems.push({ path: `${SETTINGS[name].env} (${SETTINGS[name].flag})`, message: `"${x}" is not an address or CIDR range (e.g. 196.201.214.200 or 10.0.0.0/8)` });
+    return parsed.flatMap(([, c]) => (c ? [c] : []));
+  };
+  const value = { callbackTokens, sourceIpMode: s.sourceIpMode as SourceMode, sourceIps: ranges("sourceIps", s.sourceIps), trustedProxies: ranges("trustedProxies", s.trustedProxies) };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
 
 function settingProblem(instancePath: string, keyword: string, message: string | undefined): Problem {

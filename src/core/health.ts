@@ -13,6 +13,7 @@ export interface HealthReport {
   database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
   callbacks?: Record<string, number>;
   spool?: { depth: number; oldestAgeSeconds: number | null };
+  security?: Record<string, number>;
 }
 
 export interface HealthOptions {
@@ -20,6 +21,7 @@ export interface HealthOptions {
   version: string;
   ingest?: Ingest;
   spool?: Spool;
+  security?: () => Record<string, number>; // what the callback defences turned away or flagged since start
   startedAt?: Date;
   timeoutMs?: number;
 }
@@ -40,6 +42,7 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
       database,
       ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
       ...(spool ? { spool } : {}),
+      ...(options.security ? { security: options.security() } : {}),
     };
   };
 }

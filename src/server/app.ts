@@ -3,17 +3,15 @@ import type { Server } from "bun";
 import type { ConsolaInstance } from "consola";
 import type { Ingest } from "../core/ingest/ingest.ts";
 import type { HealthReport } from "../core/health.ts";
-import { json, readBody } from "./http.ts";
-import type { Problem } from "../core/result.ts";
+import { json } from "./http.ts";
+import { CALLBACK_PATH, receiveCallback, type CallbackDeps } from "./callbacks.ts";
 
-export const CALLBACK_PATH = "/mpesa/callback"; // the original server's URL: existing Daraja registrations keep working
+export { CALLBACK_PATH } from "./callbacks.ts";
 
-export interface AppDeps {
+export interface AppDeps extends CallbackDeps {
   ingest: Ingest;
   health: () => Promise<HealthReport>;
   version: string;
-  maxBodyBytes: number;
-  logger: ConsolaInstance;
 }
 
 type Handler = (req: Request, server: Server<unknown>) => Promise<Response> | Response;
@@ -22,12 +20,15 @@ export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     "/": { GET: () => json(200, describeService(deps.version)) },
     "/health": { GET: async () => healthResponse(await deps.health()) },
-    [CALLBACK_PATH]: { POST: (req, server) => receiveCallback(deps, req, server) },
+    [CALLBACK_PATH]: { POST: (req, server) => receiveCallback(deps, req, server, null) },
   };
+  // /mpesa/callback/<token>: one more path segment, checked by the callback handler.
+  const tokenRoute = (token: string): Partial<Record<string, Handler>> => ({ POST: (req, server) => receiveCallback(deps, req, server, token) });
   return async (req, server) => {
     const path = new URL(req.url).pathname.replace(/(.)\/+$/, "$1");
-    const route = routes[path];
-    if (route === undefined) return json(404, { error: "not found", path });
+    const token = path.startsWith(`${CALLBACK_PATH}/`) ? path.slice(CALLBACK_PATH.length + 1) : null;
+    const route = token !== null && !token.includes("/") ? tokenRoute(safeDecode(token)) : routes[path];
+    if (route === undefined) return json(404, { error: "not found", path: token === null ? path : CALLBACK_PATH });
     const handler = route[req.method] ?? (req.method === "HEAD" ? route.GET : undefined);
     if (handler === undefined) {
       const allow = Object.keys(route).join(", ");
@@ -36,31 +37,18 @@ export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>
     try {
       return await handler(req, server);
     } catch (e) {
-      deps.logger.error(`unexpected error on ${req.method} ${path}:`, e);
+      deps.logger.error(`unexpected error on ${req.method} ${token === null ? path : `${CALLBACK_PATH}/…`}:`, e);
       return json(500, { error: "internal error" });
     }
   };
 }
 
-async function receiveCallback(deps: AppDeps, req: Request, server: Server<unknown>): Promise<Response> {
-  const receivedAt = new Date();
-  const body = await readBody(req, deps.maxBodyBytes);
-  if (!body.ok) return body.response;
-  const sourceIp = server.requestIP(req)?.address ?? null;
-  const route = new URL(req.url).pathname;
-  const problems = [...contentTypeProblems(req.headers.get("content-type")), ...body.problems];
-  const reply = await deps.ingest.handle({ id: crypto.randomUUID(), receivedAt, sourceIp, route, rawBody: body.text }, problems);
-  const unsupportedType = reply.status === 400 && problems.some((p) => p.path === "(content-type)");
-  return json(unsupportedType ? 415 : reply.status, reply.body);
-}
-
-// Checked loosely: Daraja sends `application/json;charset=UTF-8`; a missing type or text/plain is tolerated too.
-const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json|text\/plain)$/i;
-
-function contentTypeProblems(header: string | null): Problem[] {
-  if (header === null || header.trim() === "") return [];
-  const media = header.split(";")[0]?.trim() ?? "";
-  return JSON_TYPES.test(media) ? [] : [{ path: "(content-type)", message: `must be application/json, got "${media.slice(0, 80)}"` }];
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape is just a wrong token
+  }
 }
 
 function healthResponse(report: HealthReport): Response {

@@ -9,6 +9,7 @@ import { createIngest, type Ingest } from "../core/ingest/ingest.ts";
 import { createHealthCheck } from "../core/health.ts";
 import { AppError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
+import type { SecurityCounters } from "./callbacks.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
@@ -43,8 +44,9 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     logger.warn(`the spool holds ${spool.stats().depth} callback(s) from before: replaying them into the database`);
     void replay.runOnce();
   }
-  const health = createHealthCheck({ db, ingest, spool, version });
-  const app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger });
+  const counters: SecurityCounters = { wrongToken: 0, unlistedSource: 0, refusedSource: 0 };
+  const health = createHealthCheck({ db, ingest, spool, version, security: () => ({ ...counters }) });
+  const app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters });
   // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
   // once we stop listening) instead of sending its next callback into a connection that is about to close.
   let draining = false;

@@ -8,7 +8,8 @@ import { decideCallback, type Outcome, type StoredPayment } from "../payment-sta
 export interface CallbackRequest {
   id: string; // given on arrival; a replay from the spool keeps it
   receivedAt: Date;
-  sourceIp: string | null;
+  sourceIp: string | null; // the client, behind trusted proxies
+  sourceVerdict?: "unchecked" | "listed" | "unlisted"; // the allowlist's word on sourceIp
   route: string;
   rawBody: string;
 }

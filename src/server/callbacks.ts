@@ -1,0 +1,80 @@
+// The callback route: path token, source address, body, content type → ingest → the answer Daraja gets.
+import type { Server } from "bun";
+import type { ConsolaInstance } from "consola";
+import type { Ingest } from "../core/ingest/ingest.ts";
+import type { Config } from "../core/config.ts";
+import type { Problem } from "../core/result.ts";
+import { checkPathToken } from "../core/auth/path-token.ts";
+import { clientAddress } from "../core/auth/client-address.ts";
+import { checkSource } from "../core/auth/source-check.ts";
+import { json, readBody } from "./http.ts";
+
+export const CALLBACK_PATH = "/mpesa/callback"; // the original server's URL: existing Daraja registrations keep working
+
+/** Counted since start, shown by /health: what the defences turned away or flagged. */
+export interface SecurityCounters {
+  wrongToken: number;
+  unlistedSource: number;
+  refusedSource: number;
+}
+
+export interface CallbackDeps {
+  ingest: Ingest;
+  auth: Config["auth"];
+  maxBodyBytes: number;
+  logger: ConsolaInstance;
+  counters: SecurityCounters;
+}
+
+const NOT_FOUND = (path: string) => json(404, { error: "not found", path });
+
+export async function receiveCallback(deps: CallbackDeps, req: Request, server: Server<unknown>, token: string | null): Promise<Response> {
+  const receivedAt = new Date();
+  const peer = server.requestIP(req)?.address ?? null;
+  const tokenCheck = checkPathToken(token, deps.auth.callbackTokens);
+  if (tokenCheck === "wrong" || tokenCheck === "missing") {
+    deps.counters.wrongToken++;
+    deps.logger.warn(`callback with a ${tokenCheck} path token from ${peer ?? "?"}: answered 404 (the token is not logged)`);
+    return NOT_FOUND(CALLBACK_PATH);
+  }
+  const body = await readBody(req, deps.maxBodyBytes);
+  if (!body.ok) return body.response;
+  const sourceIp = clientAddress(peer, req.headers, deps.auth.trustedProxies);
+  const source = checkSource(sourceIp, deps.auth.sourceIps, deps.auth.sourceIpMode);
+  if (source.verdict === "unlisted") {
+    deps.counters.unlistedSource++;
+    if (firstSighting(sourceIp ?? "?")) deps.logger.warn(`callback from ${sourceIp ?? "an unknown address"}, which is not on the source allowlist (${deps.auth.sourceIpMode} mode; said once per address per 10 minutes)`);
+  }
+  if (source.refuse) deps.counters.refusedSource++;
+  const problems: Problem[] = [
+    ...(source.refuse ? [{ path: "(source)", message: `${sourceIp ?? "an unknown address"} is not an allowed callback source` }] : []),
+    ...contentTypeProblems(req.headers.get("content-type")),
+    ...body.problems,
+  ];
+  // The route as stored: which token was used (its position), never the token itself.
+  const route = token === null ? CALLBACK_PATH : `${CALLBACK_PATH}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
+  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, route, rawBody: body.text };
+  const reply = await deps.ingest.handle(request, problems);
+  if (reply.status !== 400) return json(reply.status, reply.body);
+  const status = problems.some((p) => p.path === "(source)") ? 403 : problems.some((p) => p.path === "(content-type)") ? 415 : 400;
+  return json(status, reply.body);
+}
+
+// One warning per address per 10 minutes: a flood from one address must not flood the log.
+const lastWarned = new Map<string, number>();
+function firstSighting(address: string): boolean {
+  const now = Date.now();
+  if ((lastWarned.get(address) ?? 0) > now - 600_000) return false;
+  if (lastWarned.size > 10_000) lastWarned.clear();
+  lastWarned.set(address, now);
+  return true;
+}
+
+// Checked loosely: Daraja sends `application/json;charset=UTF-8`; a missing type or text/plain is tolerated too.
+const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json|text\/plain)$/i;
+
+function contentTypeProblems(header: string | null): Problem[] {
+  if (header === null || header.trim() === "") return [];
+  const media = header.split(";")[0]?.trim() ?? "";
+  return JSON_TYPES.test(media) ? [] : [{ path: "(content-type)", message: `must be application/json, got "${media.slice(0, 80)}"` }];
+}
