@@ -6,6 +6,18 @@ import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import { parseCidr, type Cidr } from "./auth/cidr.ts";
 import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
 
+export interface ConfirmConfig {
+  enabled: boolean;
+  apiRoot: string;
+  consumerKey: string;
+  consumerSecret: string;
+  shortcode: string;
+  passkey: string;
+  ratePerSecond: number;
+  firstDelayMs: number;
+  maxAttempts: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -18,6 +30,7 @@ export interface Config {
   writers: number;
   dbPool: number;
   shutdownTimeoutMs: number;
+  confirm: ConfirmConfig;
   auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[] };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
 }
@@ -38,6 +51,15 @@ export const SETTINGS = {
   sourceIpMode: { env: "MPESA_CB_SOURCE_IP_MODE", flag: "--source-ip-mode", default: "report", type: "string", enum: ["off", "report", "enforce"], describe: "source address allowlist: off, report (accept and flag) or enforce (403)" },
   sourceIps: { env: "MPESA_CB_SOURCE_IPS", flag: "--source-ips", default: SAFARICOM_CALLBACK_IPS.join(","), type: "string", describe: "allowed callback sources, comma-separated addresses or CIDR ranges (default: Safaricom's published list)" },
   trustedProxies: { env: "MPESA_CB_TRUSTED_PROXIES", flag: "--trusted-proxies", default: "127.0.0.1,::1", type: "string", describe: "reverse proxies whose X-Forwarded-For / X-Real-IP is believed, comma-separated addresses or CIDR ranges" },
+  confirm: { env: "MPESA_CB_CONFIRM", flag: "--confirm", default: "off", type: "string", enum: ["off", "on"], describe: "confirm each success with Daraja's M-Pesa Express Query (needs the four MPESA_* credentials)" },
+  mpesaConsumerKey: { env: "MPESA_CONSUMER_KEY", flag: "--mpesa-consumer-key", default: undefined, type: "string", describe: "Daraja app consumer key (prefer the environment: flags show in ps)" },
+  mpesaConsumerSecret: { env: "MPESA_CONSUMER_SECRET", flag: "--mpesa-consumer-secret", default: undefined, type: "string", describe: "Daraja app consumer secret" },
+  mpesaShortcode: { env: "MPESA_SHORTCODE", flag: "--mpesa-shortcode", default: undefined, type: "string", pattern: "^[0-9]{5,8}$", example: "MPESA_SHORTCODE=174379", describe: "the PayBill/Till shortcode of the STK pushes (BusinessShortCode)" },
+  mpesaPasskey: { env: "MPESA_PASSKEY", flag: "--mpesa-passkey", default: undefined, type: "string", describe: "Lipa Na M-Pesa Online passkey" },
+  mpesaApiRoot: { env: "MPESA_API_ROOT", flag: "--mpesa-api-root", default: "https://api.safaricom.co.ke", type: "string", pattern: "^https?://", example: "MPESA_API_ROOT=https://sandbox.safaricom.co.ke", describe: "Daraja API root (the sandbox and test fakes set it)" },
+  confirmRate: { env: "MPESA_CB_CONFIRM_RATE", flag: "--confirm-rate", default: 5, type: "number", minimum: 0.1, maximum: 100, describe: "Daraja queries per second, per process" },
+  confirmFirstDelayMs: { env: "MPESA_CB_CONFIRM_FIRST_DELAY_MS", flag: "--confirm-first-delay-ms", default: 15000, type: "integer", minimum: 0, maximum: 600000, describe: "first query this long after the callback" },
+  confirmMaxAttempts: { env: "MPESA_CB_CONFIRM_MAX_ATTEMPTS", flag: "--confirm-max-attempts", default: 10, type: "integer", minimum: 1, maximum: 100, describe: "queries without a final answer before the verdict is unverifiable" },
   telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
@@ -73,13 +95,16 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   const s = raw as Record<SettingName, never>;
   const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
   const auth = parseAuth(s);
-  if (!database.ok || !auth.ok) return { ok: false, problems: [...(database.ok ? [] : database.problems), ...(auth.ok ? [] : auth.problems)] };
+  const confirm = parseConfirm(s);
+  const failed = [database, auth, confirm].flatMap((r) => (r.ok ? [] : r.problems));
+  if (!database.ok || !auth.ok || !confirm.ok) return { ok: false, problems: failed };
   return {
     ok: true,
     value: {
       host: s.host, port: s.port, dataDir: s.dataDir, database: database.value, logLevel: s.logLevel,
       maxBodyBytes: s.maxBodyBytes, batchMax: s.batchMax, batchWindowMs: s.batchWindowMs, writers: s.writers, dbPool: s.dbPool, shutdownTimeoutMs: s.shutdownTimeoutMs,
       auth: auth.value,
+      confirm: confirm.value,
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
     },
   };
@@ -100,6 +125,23 @@ function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Re
     value: {
       dialect: "mysql", host: env.DB_HOST || "127.0.0.1", port,
       user: env.DB_USER || "root", password: env.DB_PASSWORD ?? "", database: env.DB_NAME ?? "",
+    },
+  };
+}
+
+function parseConfirm(s: Record<SettingName, never>): Result<ConfirmConfig> {
+  const creds = { consumerKey: s.mpesaConsumerKey, consumerSecret: s.mpesaConsumerSecret, shortcode: s.mpesaShortcode, passkey: s.mpesaPasskey } as Record<string, string | undefined>;
+  const enabled = s.confirm === "on";
+  const names = { consumerKey: "MPESA_CONSUMER_KEY", consumerSecret: "MPESA_CONSUMER_SECRET", shortcode: "MPESA_SHORTCODE", passkey: "MPESA_PASSKEY" };
+  const missing = Object.entries(names).filter(([k]) => !creds[k]).map(([, env]) => env);
+  if (enabled && missing.length > 0) {
+    return { ok: false, problems: [{ path: "MPESA_CB_CONFIRM (--confirm)", message: `=on needs MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE and MPESA_PASSKEY (missing: ${missing.join(", ")}): copy them from your Daraja app, or set MPESA_CB_CONFIRM=off` }] };
+  }
+  return {
+    ok: true,
+    value: {
+      enabled, apiRoot: String(s.mpesaApiRoot).replace(/\/+$/, ""), consumerKey: creds.consumerKey ?? "", consumerSecret: creds.consumerSecret ?? "",
+      shortcode: creds.shortcode ?? "", passkey: creds.passkey ?? "", ratePerSecond: s.confirmRate, firstDelayMs: s.confirmFirstDelayMs, maxAttempts: s.confirmMaxAttempts,
     },
   };
 }
