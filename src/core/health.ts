@@ -3,6 +3,7 @@ import type { Database } from "./store/database.ts";
 import { reason } from "./store/database.ts";
 import type { Ingest } from "./ingest/ingest.ts";
 import type { Spool } from "./spool/spool.ts";
+import type { NotifierStatus } from "./notify/notifier.ts";
 
 export interface HealthReport {
   status: "healthy" | "degraded" | "unhealthy";
@@ -14,6 +15,8 @@ export interface HealthReport {
   callbacks?: Record<string, number>;
   spool?: { depth: number; oldestAgeSeconds: number | null };
   security?: Record<string, number>;
+  telegram?: NotifierStatus["telegram"];
+  outbox?: NotifierStatus["outbox"];
 }
 
 export interface HealthOptions {
@@ -22,6 +25,7 @@ export interface HealthOptions {
   ingest?: Ingest;
   spool?: Spool;
   security?: () => Record<string, number>; // what the callback defences turned away or flagged since start
+  notifications?: () => Promise<NotifierStatus> | undefined; // Telegram (getMe, cached) and the outbox
   startedAt?: Date;
   timeoutMs?: number;
 }
@@ -29,10 +33,11 @@ export interface HealthOptions {
 export function createHealthCheck(options: HealthOptions): () => Promise<HealthReport> {
   const startedAt = options.startedAt ?? new Date();
   return async () => {
-    const database = await checkDatabase(options.db, options.timeoutMs ?? 3000);
+    const [database, notifications] = await Promise.all([checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.()]);
     const spool = options.spool?.stats();
-    // Callbacks waiting in the spool are safe but not yet in the database: degraded until it is empty.
-    const degraded = (spool?.depth ?? 0) > 0;
+    // Callbacks waiting in the spool are safe but not yet in the database; alerts that cannot reach Telegram are
+    // safe in the outbox but late: both are degraded, not down.
+    const degraded = (spool?.depth ?? 0) > 0 || notifications?.telegram.status === "down";
     return {
       status: database.status !== "up" ? "unhealthy" : degraded ? "degraded" : "healthy",
       timestamp: new Date().toISOString(),
@@ -43,6 +48,7 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
       ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
       ...(spool ? { spool } : {}),
       ...(options.security ? { security: options.security() } : {}),
+      ...(notifications ? { telegram: notifications.telegram, outbox: notifications.outbox } : {}),
     };
   };
 }

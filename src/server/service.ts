@@ -10,6 +10,8 @@ import { createHealthCheck } from "../core/health.ts";
 import { AppError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
 import type { SecurityCounters } from "./callbacks.ts";
+import { startNotifier } from "../core/notify/notifier.ts";
+import { notifyTargets } from "../core/notify/notification-plan.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
@@ -34,7 +36,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     throw e;
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
-  const store = createCallbackStore(db);
+  const store = createCallbackStore(db, { notify: notifyTargets(config.telegram) });
   const spool = new Spool(join(config.dataDir, "spool"));
   const ingest = createIngest({ store, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({
@@ -45,7 +47,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     void replay.runOnce();
   }
   const counters: SecurityCounters = { wrongToken: 0, unlistedSource: 0, refusedSource: 0 };
-  const health = createHealthCheck({ db, ingest, spool, version, security: () => ({ ...counters }) });
+  let notifier: ReturnType<typeof startNotifier> | undefined; // started once the server listens
+  const health = createHealthCheck({ db, ingest, spool, version, security: () => ({ ...counters }), notifications: () => notifier?.status() });
   const app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters });
   // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
   // once we stop listening) instead of sending its next callback into a connection that is about to close.
@@ -70,6 +73,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       return new Response(JSON.stringify({ error: "internal error" }), { status: 500, headers: { "content-type": "application/json" } });
     },
   });
+  notifier = startNotifier({ db, config, logger });
   const port = server.port ?? config.port;
   const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   return {
@@ -88,6 +92,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       }
       await ingest.drain();
       await replay.stop();
+      await notifier?.stop();
       await db.close();
     },
   };

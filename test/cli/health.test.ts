@@ -47,7 +47,7 @@ describe.each(await testDialects())("health of the real service on %s", (dialect
     const { svc } = await service(dialect);
     const plain = await health(["--url", svc.url]);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(new RegExp(`^HEALTHY: ${svc.url}/health: database up \\(${dialect}, [\\d.]+ ms\\)\\n$`));
+    expect(plain.stdout).toMatch(new RegExp(`^HEALTHY: ${svc.url}/health: database up \\(${dialect}, [\\d.]+ ms\\); telegram disabled\\n$`));
     expect(await health(["--url", svc.url, "--quiet"])).toEqual({ code: 0, stdout: "", stderr: "" });
     const json = await health(["--url", svc.url, "--json"]);
     const parsed = JSON.parse(json.stdout) as { status: string; exitCode: number; report: { database: { status: string } } };

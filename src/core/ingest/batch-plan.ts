@@ -39,17 +39,21 @@ export interface PaymentWrite {
 export interface BatchPlan {
   outcomes: ItemOutcome[];
   writes: Map<string, PaymentWrite>; // by CheckoutRequestID, in first-seen order
+  after: (StoredPayment | null)[]; // per item: the payment as that item left it (null: rejected)
 }
 
 export function planBatch(items: readonly IngestItem[], stored: ReadonlyMap<string, StoredPayment>): BatchPlan {
   const current = new Map(stored);
   const writes = new Map<string, PaymentWrite>();
-  const outcomes = items.map((item): ItemOutcome => {
+  const after: (StoredPayment | null)[] = [];
+  const outcomes = items.map((item, i): ItemOutcome => {
+    after[i] = null;
     if (!item.parsed.ok) return "rejected";
     const cb = item.parsed.value;
     const key = cb.checkoutRequestId;
     const decision = decideCallback(current.get(key), cb);
     const change = decision.change;
+    after[i] = change.kind === "none" ? (current.get(key) ?? null) : change.payment;
     if (change.kind === "none") return decision.outcome;
     current.set(key, change.payment);
     const previous = writes.get(key);
@@ -64,7 +68,7 @@ export function planBatch(items: readonly IngestItem[], stored: ReadonlyMap<stri
     });
     return decision.outcome;
   });
-  return { outcomes, writes };
+  return { outcomes, writes, after };
 }
 
 function outcomeConflictCode(outcome: Outcome, cb: StkCallback, previous: PaymentWrite | undefined): string | null {

@@ -5,21 +5,31 @@ import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { AppError } from "../errors.ts";
 import { reason } from "./database.ts";
-import { planBatch, problemsOf, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
+import { planBatch, problemsOf, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
 import {
   FLAG_PAYMENT_SQL, flagPaymentValues, insertLogsSql, insertPaymentsSql, insertPaymentValues, logValues, selectPaymentsSql,
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
 } from "./callback-sql.ts";
+import { outboxStatements } from "./outbox-sql.ts";
+import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
 export interface CallbackStore {
   /** Stores every item; resolves with each item's outcome once the transaction holding it has committed. */
   writeBatch(items: readonly IngestItem[]): Promise<ItemOutcome[]>;
 }
 
+export interface CallbackStoreOptions {
+  notify?: NotifyTargets; // which Telegram notifications to queue with the payments (default: none)
+}
+
 const MAX_ATTEMPTS = 6;
 
-export function createCallbackStore(db: Database): CallbackStore {
+export function createCallbackStore(db: Database, options: CallbackStoreOptions = {}): CallbackStore {
   const { sequelize } = db;
+  const targets = options.notify ?? NOTIFICATIONS_OFF;
+  // The outbox rows a batch calls for, written in its own transaction (DESIGN.md promise 5).
+  const outbox = (items: readonly IngestItem[], plan: BatchPlan) =>
+    outboxStatements(db.dialect, planNotifications(items, plan, targets), targets.adminChatId);
   // MySQL connections run READ COMMITTED (see database.ts); SQLite takes its write lock first, so two processes
   // never deadlock upgrading a read lock.
   const txOptions = db.dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
@@ -37,6 +47,7 @@ export function createCallbackStore(db: Database): CallbackStore {
         await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
       }
       await run(insertLogsSql(items.length), items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")));
+      for (const s of outbox(items, plan)) await run(s.sql, s.values);
       return plan.outcomes;
     });
   }
@@ -46,9 +57,13 @@ export function createCallbackStore(db: Database): CallbackStore {
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
     const inserts = [...plan.writes.values()];
-    const statements = ["START TRANSACTION", insertLogsSql(items.length), "COMMIT"];
+    const queued = outbox(items, plan);
+    const statements = ["START TRANSACTION", insertLogsSql(items.length), ...queued.map((s) => s.sql), "COMMIT"];
     if (inserts.length > 0) statements.splice(1, 0, insertPaymentsSql(inserts.length));
-    const values = [...inserts.flatMap(insertPaymentValues), ...items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected"))];
+    const values = [
+      ...inserts.flatMap(insertPaymentValues), ...items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")),
+      ...queued.flatMap((s) => s.values),
+    ];
     try {
       await runScript(sequelize, statements, values);
       return plan.outcomes;

@@ -4,8 +4,10 @@ import { QueryTypes, type Transaction } from "sequelize";
 import type { Database, Dialect } from "./database.ts";
 import mysql001 from "../../../sql/mysql/001_legacy_tables.sql" with { type: "text" };
 import mysql002 from "../../../sql/mysql/002_callback_integrity.sql" with { type: "text" };
+import mysql003 from "../../../sql/mysql/003_outbox.sql" with { type: "text" };
 import mysql004 from "../../../sql/mysql/004_request_ids.sql" with { type: "text" };
 import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
+import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
 import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
 
 export interface Migration {
@@ -18,12 +20,12 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
   mysql: [
     { version: 1, name: "001_legacy_tables", sql: mysql001 },
     { version: 2, name: "002_callback_integrity", sql: mysql002 },
-    // 3: the Telegram outbox (being written)
+    { version: 3, name: "003_outbox", sql: mysql003 },
     { version: 4, name: "004_request_ids", sql: mysql004 },
   ],
   sqlite: [
     { version: 1, name: "001_initial", sql: sqlite001 },
-    // 2: the Telegram outbox (being written)
+    { version: 2, name: "002_outbox", sql: sqlite002 },
     { version: 3, name: "003_request_ids", sql: sqlite003 },
   ],
 };

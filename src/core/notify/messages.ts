@@ -1,0 +1,101 @@
+// Pure: the text of every Telegram message (HTML parse mode), rendered by the worker from the stored rows at send time.
+import { formatKes } from "../money.ts";
+import { maskPhone } from "../phone.ts";
+import type { NotificationView, PaymentFacts } from "./notification-view.ts";
+import { bold, code, escapeHtml, field, fieldHtml, formatNairobiTime, lines } from "./html.ts";
+
+export interface MessageOptions {
+  showPhone: boolean; // admin alerts show full phone numbers (MPESA_CB_ADMIN_SHOW_PHONE); masked otherwise
+}
+
+const HEADLINES: Readonly<Record<string, string>> = {
+  Success: "✅ Payment received",
+  Failed: "❌ Payment failed",
+  Cancelled: "🚫 Payment cancelled by the customer",
+  Timeout: "⌛ Payment timed out: the phone did not answer",
+  Expired: "⌛ Payment request expired",
+  Unknown: "❓ Payment outcome unknown: reconcile it with M-Pesa",
+};
+
+export function renderNotification(view: NotificationView, options: MessageOptions): string {
+  if (view.kind === "receipt") return formatReceipt(view);
+  return view.kind === "conflict" ? formatConflictAlert(view, options) : formatAdminAlert(view, options);
+}
+
+/** An outcome for the admin, as the callback that caused it reported it (the row may have moved on since). */
+export function formatAdminAlert(view: NotificationView, options: MessageOptions): string {
+  const status = view.eventKey.startsWith("status:") ? view.eventKey.slice("status:".length) : view.payment.status;
+  const facts = triggerFacts(view, true);
+  return lines([
+    bold(HEADLINES[status] ?? `Payment ${status}`),
+    fieldHtml("Amount", facts.amountCents === null ? null : bold(formatKes(facts.amountCents))),
+    fieldHtml("Receipt", facts.receipt === null ? null : code(facts.receipt)),
+    status === "Success" ? null : field("Result", resultText(facts)),
+    ...contextLines(view, facts, options),
+  ]);
+}
+
+/** A callback that disagrees with a final state: what was stored before, what arrived, what is stored now. */
+export function formatConflictAlert(view: NotificationView, options: MessageOptions): string {
+  const p = view.payment;
+  const arrived = triggerFacts(view, false);
+  const late = view.trigger?.outcome === "late-success";
+  const count = view.eventKey.startsWith("conflict:") ? view.eventKey.slice("conflict:".length) : String(p.conflictCount);
+  return lines([
+    late
+      ? bold(`⚠️ Late success: money arrived after the payment was recorded as ${p.supersededStatus ?? "not paid"}`)
+      : bold("⚠️ Conflicting callback: the stored outcome is kept"),
+    late ? field("Stored before", p.supersededStatus) : fieldHtml("Stored", describe(p)),
+    fieldHtml("Arrived", describe(arrived)),
+    late ? "Now stored: Success, flagged for review" : "The callback is kept in callback_logs and flagged on the payment",
+    field("Conflicts on this payment", count),
+    ...contextLines(view, { ...arrived, phone: arrived.phone ?? p.phone }, options),
+  ]);
+}
+
+/** The payer's receipt: no phone number, nothing about other payments. */
+export function formatReceipt(view: NotificationView): string {
+  const p = view.payment;
+  const amount = p.amountCents === null ? "your payment" : bold(formatKes(p.amountCents));
+  const greeting = view.payerName ? `Hello ${escapeHtml(view.payerName)}, thank you` : "Thank you";
+  return lines([
+    bold("✅ Payment received"),
+    `${greeting}: we received ${amount}.`,
+    fieldHtml("M-Pesa receipt", p.receipt === null ? null : code(p.receipt)),
+    field("For", view.accountReference),
+    field("Time", p.paidAt === null ? null : formatNairobiTime(p.paidAt)),
+  ]);
+}
+
+// The callback that caused the notification, else (no log row found) the payment as stored. With `fill`, what the
+// callback leaves out (a failure has no amount) is taken from the stored payment.
+function triggerFacts(view: NotificationView, fill: boolean): PaymentFacts {
+  const cb = view.trigger?.callback;
+  const p = view.payment;
+  if (!cb) return p;
+  return {
+    status: cb.status, resultCode: cb.resultCode, resultDesc: cb.resultDesc, receipt: cb.receipt,
+    amountCents: cb.amountCents ?? (fill ? p.amountCents : null), phone: cb.phone ?? (fill ? p.phone : null),
+    paidAt: cb.transactionDate ?? view.trigger?.receivedAt ?? null,
+  };
+}
+
+function describe(f: PaymentFacts): string {
+  const result = `${bold(f.status)}${f.resultCode === null ? "" : `, result ${code(f.resultCode)}`}${f.resultDesc ? ` (${escapeHtml(f.resultDesc)})` : ""}`;
+  const parts = [result, f.amountCents === null ? null : formatKes(f.amountCents), f.receipt === null ? null : `receipt ${code(f.receipt)}`];
+  return parts.filter((x): x is string => x !== null).join(", ");
+}
+
+function resultText(f: PaymentFacts): string | null {
+  if (f.resultCode === null) return f.resultDesc || null;
+  return f.resultDesc ? `${f.resultCode} (${f.resultDesc})` : f.resultCode;
+}
+
+function contextLines(view: NotificationView, facts: PaymentFacts, options: MessageOptions): (string | null)[] {
+  return [
+    field("Phone", facts.phone === null ? null : options.showPhone ? facts.phone : maskPhone(facts.phone)),
+    field("Account", view.accountReference),
+    field("Time", facts.paidAt === null ? null : formatNairobiTime(facts.paidAt)),
+    fieldHtml("Checkout", code(view.payment.checkoutRequestId)),
+  ];
+}

@@ -1,0 +1,130 @@
+// Delivers outbox rows: claims due rows under a lease, sends each, records the result (DESIGN.md promise 5).
+import type { ConsolaInstance } from "consola";
+import type { ClaimedNotification, OutboxQueue } from "../store/outbox-queue.ts";
+import type { NotificationView } from "./notification-view.ts";
+import type { TelegramClient } from "./telegram.ts";
+import { decideDelivery, type RetryPolicy, type Verdict } from "./delivery-policy.ts";
+import { reason } from "../store/database.ts";
+import { maskDigits } from "./log-text.ts";
+import { OutboxHealthLog } from "./outbox-health-log.ts";
+import { SendPacer } from "./send-pacer.ts";
+
+export interface WorkerOptions {
+  queue: OutboxQueue;
+  telegram: TelegramClient;
+  render(view: NotificationView): string;
+  owner: string; // this worker's name in claimed_by
+  batchSize: number; // rows claimed (and sent concurrently) at once
+  pollMs: number; // how often an idle worker looks for due rows
+  leaseMs: number; // how long a claim holds: longer than a send may take, so that it never runs out mid-send
+  sendTimeoutMs: number;
+  maxPerSecond: number; // sends started per second, at most (Telegram allows a bot about 30)
+  policy: RetryPolicy;
+  logger: ConsolaInstance;
+}
+
+// A send starts only if it and the recording of its result fit in what is left of the lease.
+const LEASE_MARGIN_MS = 1_000;
+
+export class OutboxWorker {
+  readonly #o: WorkerOptions;
+  readonly #log: OutboxHealthLog;
+  readonly #pacer: SendPacer;
+  readonly #loop: Promise<void>;
+  #stopping = false;
+  #pausedUntil = 0; // Telegram's retry_after holds for the bot, not only for the row that met it
+  #wake = () => {};
+
+  constructor(options: WorkerOptions) {
+    if (options.leaseMs < options.sendTimeoutMs + 2 * LEASE_MARGIN_MS) throw new Error("the outbox lease must outlast a send by 2 s");
+    this.#o = options;
+    this.#log = new OutboxHealthLog(options.logger);
+    this.#pacer = new SendPacer(options.maxPerSecond, options.batchSize);
+    this.#loop = this.#run();
+  }
+
+  /** Claims nothing more, waits for the sends in flight (each bounded by its timeout); unsent claims are given back. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        await this.#step();
+      } catch (e) {
+        // A bug must not end the worker silently: say so, and go on after a pause.
+        this.#o.logger.error(`the outbox worker failed: ${maskDigits(reason(e))}`);
+        await this.#nap(Math.max(this.#o.pollMs, 1_000));
+      }
+    }
+  }
+
+  async #step(): Promise<void> {
+    if (this.#pausedUntil > Date.now()) return this.#nap(this.#pausedUntil - Date.now());
+    const allowed = this.#pacer.take(this.#o.batchSize);
+    if (allowed === 0) return this.#nap(this.#pacer.waitMs());
+    const deadline = Date.now() + this.#o.leaseMs;
+    let rows: ClaimedNotification[] = [];
+    try {
+      rows = await this.#o.queue.claim(this.#o.owner, allowed, this.#o.leaseMs);
+      this.#log.database(null);
+    } catch (e) {
+      this.#log.database(e);
+      return this.#nap(Math.max(this.#o.pollMs, 1_000));
+    } finally {
+      this.#pacer.giveBack(allowed - rows.length);
+    }
+    if (rows.length === 0) return this.#nap(this.#o.pollMs);
+    await Promise.all(rows.map((row) => this.#deliver(row, deadline)));
+  }
+
+  async #deliver(row: ClaimedNotification, deadline: number): Promise<void> {
+    const o = this.#o;
+    if (this.#stopping || Date.now() + o.sendTimeoutMs + LEASE_MARGIN_MS > deadline) {
+      await o.queue.release([row.id], o.owner).catch(() => {}); // else its lease runs out and it is claimed again
+      return;
+    }
+    let text: string;
+    try {
+      text = o.render(row.view);
+    } catch (e) {
+      return this.#record(row, { action: "failed", error: `cannot render the message: ${reason(e)}` }, null);
+    }
+    const verdict = decideDelivery(await o.telegram.send(row.recipient, text), row.attempts + 1, o.policy);
+    if (verdict.action === "retry" && verdict.rateLimited) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + verdict.delayMs);
+    this.#log.telegram(verdict);
+    if (verdict.action === "failed") o.logger.warn(`notification ${row.id} (${row.view.kind}) failed: ${maskDigits(verdict.error)}`);
+    await this.#record(row, verdict, text);
+  }
+
+  // The result must reach the database: a row sent but not marked would be sent again once its lease ran out.
+  async #record(row: ClaimedNotification, verdict: Verdict, text: string | null): Promise<void> {
+    const { queue, owner, logger } = this.#o;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const held = verdict.action === "sent" ? await queue.markSent(row.id, owner, verdict.messageId, text ?? "")
+          : verdict.action === "retry" ? await queue.markRetry(row.id, owner, verdict.delayMs, verdict.error)
+          : await queue.markFailed(row.id, owner, verdict.error, text);
+        if (!held) logger.warn(`notification ${row.id}: its claim ran out before its result was recorded`);
+        return;
+      } catch (e) {
+        if (attempt >= 8) return void logger.error(`notification ${row.id}: cannot record its result (${reason(e)}); it will be tried again`);
+        await Bun.sleep(Math.min(100 * 2 ** attempt, 5_000));
+      }
+    }
+  }
+
+  #nap(ms: number): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

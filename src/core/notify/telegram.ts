@@ -1,0 +1,73 @@
+// Sends through node-telegram-bot-api 2.x: explicit timeout, no retries of its own (the outbox retries), token scrubbed.
+import { Api, TelegramApiError } from "node-telegram-bot-api";
+
+export type SendResult =
+  | { ok: true; messageId: number }
+  | { ok: false; permanent: boolean; retryAfterMs: number | null; error: string };
+
+export type ProbeResult = { ok: true; username: string } | { ok: false; error: string };
+
+export interface TelegramClient {
+  send(chatId: string, html: string): Promise<SendResult>;
+  getMe(): Promise<ProbeResult>;
+}
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot: string; // the 2.x option name; 0.x's baseApiUrl would be ignored and reach the real Telegram
+  timeoutMs: number;
+}
+
+// 400: the message or the chat is wrong (bad HTML, chat not found); 403: the bot was blocked or removed from the chat.
+// Sending the same request again cannot succeed.
+const PERMANENT_CODES: ReadonlySet<number> = new Set([400, 403]);
+
+export function createTelegramClient(options: TelegramOptions): TelegramClient {
+  const api = new Api(options.token, { apiRoot: options.apiRoot, timeoutMs: options.timeoutMs, maxRetries: 0 });
+  const scrub = tokenScrubber(options.token);
+  return {
+    async send(chatId, html) {
+      try {
+        const message = await api.sendMessage({ chat_id: chatId, text: html, parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+        return { ok: true, messageId: message.message_id };
+      } catch (e) {
+        return classifySendError(e, scrub);
+      }
+    },
+    async getMe() {
+      try {
+        const me = await api.getMe();
+        return { ok: true, username: me.username ?? String(me.id) };
+      } catch (e) {
+        return { ok: false, error: scrub(e instanceof TelegramApiError ? `Telegram ${e.errorCode}: ${e.description}` : describeError(e)) };
+      }
+    },
+  };
+}
+
+/** What a failed send means for the row: never final unless Telegram said the request itself is wrong. */
+export function classifySendError(e: unknown, scrub: (text: string) => string): SendResult {
+  if (e instanceof TelegramApiError) {
+    const retryAfterMs = e.errorCode === 429 && typeof e.retryAfter === "number" ? e.retryAfter * 1000 : null;
+    return { ok: false, permanent: PERMANENT_CODES.has(e.errorCode), retryAfterMs, error: scrub(`Telegram ${e.errorCode}: ${e.description}`) };
+  }
+  return { ok: false, permanent: false, retryAfterMs: null, error: scrub(describeError(e)) };
+}
+
+/** The error and its causes in one line: the library wraps fetch failures ("Network request failed: sendMessage"). */
+export function describeError(e: unknown): string {
+  const parts: string[] = [];
+  for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    const message = cur instanceof Error ? cur.message : String(cur);
+    parts.push(typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.filter((p, i) => p !== "" && parts.indexOf(p) === i).join(": ");
+}
+
+/** Removes the bot token (as is, and URL-encoded) from any text: fetch errors may quote the request URL. */
+export function tokenScrubber(token: string): (text: string) => string {
+  const forms = [...new Set([token, encodeURIComponent(token)])].filter((f) => f.length > 0);
+  return (text) => forms.reduce((t, form) => t.split(form).join("<bot-token>"), text);
+}

@@ -1,0 +1,75 @@
+// Queues notifications inside the callback transaction (INSERT … SELECT, so no round trip for ids); the outbox clock.
+import type { Dialect } from "./database.ts";
+import type { OutboxEvent } from "../notify/notification-plan.ts";
+
+/** The database's clock (UTC, milliseconds), so that every process's leases agree whatever the hosts' clocks say. */
+export function nowSql(dialect: Dialect): string {
+  return dialect === "mysql" ? "UTC_TIMESTAMP(3)" : "strftime('%Y-%m-%d %H:%M:%f','now')";
+}
+
+/** The database's clock plus a `?` number of milliseconds; `plusValue` gives the value for that `?`. */
+export function nowPlusSql(dialect: Dialect): string {
+  return dialect === "mysql" ? "DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND)" : "strftime('%Y-%m-%d %H:%M:%f','now',?)";
+}
+
+export function plusValue(dialect: Dialect, ms: number): number | string {
+  const whole = Math.max(0, Math.round(ms));
+  return dialect === "mysql" ? whole * 1000 : `+${(whole / 1000).toFixed(3)} seconds`;
+}
+
+// A second copy of an event meets the unique key and is skipped; any other error still fails the batch.
+function onDuplicateSkip(dialect: Dialect): string {
+  return dialect === "mysql" ? " ON DUPLICATE KEY UPDATE id = notifications.id" : " ON CONFLICT DO NOTHING";
+}
+
+// The events as a derived table, so one statement finds each payment's id by its CheckoutRequestID.
+function eventsTable(count: number): string {
+  const rest = new Array(count - 1).fill(" UNION ALL SELECT ?,?,?,?").join("");
+  return `(SELECT ? AS k, ? AS kind, ? AS event_key, ? AS request_id${rest}) e JOIN transactions t ON t.checkout_request_id = e.k`;
+}
+
+const COLUMNS = "(transaction_id, notification_type, recipient, status, checkout_request_id, event_key, request_id, attempts, next_attempt_at)";
+
+export interface SqlStatement {
+  sql: string;
+  values: unknown[];
+}
+
+// The payer: the active user who asked for this payment, else an active user with the payment's phone number as
+// Daraja sends it (254…) or as people type it (+254…, 07…, 7…): exact forms, so the index on users.phone_number
+// serves it; the exact form wins.
+function payerChatSql(dialect: Dialect): string {
+  const cat = (...parts: string[]) => (dialect === "mysql" ? `CONCAT(${parts.join(", ")})` : parts.join(" || "));
+  const last9 = dialect === "mysql" ? "RIGHT(t.phone_number, 9)" : "substr(t.phone_number, -9)";
+  return `COALESCE(
+    (SELECT u.telegram_chat_id FROM payment_requests pr JOIN users u ON u.id = pr.user_id
+      WHERE pr.checkout_request_id = t.checkout_request_id AND COALESCE(u.is_active, 1) <> 0),
+    (SELECT u.telegram_chat_id FROM users u
+      WHERE u.phone_number IN (t.phone_number, ${cat("'+'", "t.phone_number")}, ${cat("'0'", last9)}, ${last9})
+        AND LENGTH(t.phone_number) >= 9 AND COALESCE(u.is_active, 1) <> 0
+      ORDER BY CASE WHEN u.phone_number = t.phone_number THEN 0 ELSE 1 END, u.id LIMIT 1))`;
+}
+
+/**
+ * One statement for all of a batch's notifications (each statement costs the database more than its rows do).
+ * Admin alerts go to the admin chat; a receipt to its payer, and a payer who cannot be found gets none.
+ * SQLite needs the outer WHERE to parse ON CONFLICT after a join.
+ */
+export function insertEvents(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement {
+  const sql = `INSERT INTO notifications ${COLUMNS}
+    SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, 0, ${nowSql(dialect)}
+    FROM (SELECT t.id, e.kind, CASE WHEN e.kind = 'receipt' THEN ${payerChatSql(dialect)} ELSE ? END AS chat,
+            t.checkout_request_id, e.event_key, e.request_id
+          FROM ${eventsTable(events.length)}) x
+    WHERE x.chat IS NOT NULL${onDuplicateSkip(dialect)}`;
+  return { sql, values: [adminChatId, ...events.flatMap(eventValues)] };
+}
+
+function eventValues(e: OutboxEvent): unknown[] {
+  return [e.checkoutRequestId, e.kind, e.eventKey, e.requestId];
+}
+
+/** The statement that queues a batch's notifications (none when there are none), to run inside its transaction. */
+export function outboxStatements(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement[] {
+  return events.length === 0 ? [] : [insertEvents(dialect, events, adminChatId)];
+}

@@ -1,0 +1,65 @@
+// The real node-telegram-bot-api client against a fake Bot API server: what each answer means, and no token leaks.
+import { afterAll, describe, expect, test } from "bun:test";
+import { createTelegramClient, describeError, tokenScrubber } from "../../../src/core/notify/telegram.ts";
+import { FakeTelegram, type FakeAnswer } from "../../support/fake-telegram.ts";
+
+const TOKEN = "123456:TEST-token_secret";
+const fake = FakeTelegram.start(TOKEN);
+afterAll(() => fake.stop());
+const client = () => createTelegramClient({ token: TOKEN, apiRoot: fake.apiRoot, timeoutMs: 300 });
+
+describe("send", () => {
+  test("delivers HTML to the chat and returns Telegram's message id", async () => {
+    const result = await client().send("-100200", "<b>hi</b> &amp; bye");
+    const last = fake.delivered.at(-1);
+    expect(result).toEqual({ ok: true, messageId: last?.messageId ?? -1 });
+    expect([last?.chatId, last?.text, last?.parseMode]).toEqual(["-100200", "<b>hi</b> &amp; bye", "HTML"]);
+  });
+
+  test.each([
+    ["429 with retry_after: retry after exactly that", "429", { permanent: false, retryAfterMs: 1_000 }],
+    ["500: retry", "500", { permanent: false, retryAfterMs: null }],
+    ["a hang past the timeout: retry", "hang", { permanent: false, retryAfterMs: null }],
+    ["400: permanent", "400", { permanent: true, retryAfterMs: null }],
+    ["403: permanent", "403", { permanent: true, retryAfterMs: null }],
+  ] as [string, FakeAnswer, { permanent: boolean; retryAfterMs: number | null }][])("%s, one request only", async (_, answer, expected) => {
+    const before = fake.answered.length;
+    fake.script(answer);
+    const result = await client().send("1", "x");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect({ permanent: result.permanent, retryAfterMs: result.retryAfterMs }).toEqual(expected);
+    expect(fake.answered.slice(before)).toEqual([answer]); // the library's own retries are off: the outbox retries
+  });
+
+  test("a refused connection is a retry, and its error text never holds the token", async () => {
+    const closed = FakeTelegram.start(TOKEN);
+    const apiRoot = closed.apiRoot;
+    await closed.stop();
+    const c = createTelegramClient({ token: TOKEN, apiRoot, timeoutMs: 1_000 });
+    const sent = await c.send("1", "x");
+    const probe = await c.getMe();
+    expect(sent.ok || probe.ok).toBe(false);
+    if (!sent.ok) expect([sent.permanent, sent.error.length > 0, sent.error.includes(TOKEN)]).toEqual([false, true, false]);
+    if (!probe.ok) expect(probe.error.includes(TOKEN) || probe.error.includes(encodeURIComponent(TOKEN))).toBe(false);
+  });
+});
+
+test("getMe answers up against the fake, and down with a wrong token", async () => {
+  expect(await client().getMe()).toEqual({ ok: true, username: "payments_bot" });
+  const wrong = await createTelegramClient({ token: "999:wrong", apiRoot: fake.apiRoot, timeoutMs: 1_000 }).getMe();
+  expect(wrong).toEqual({ ok: false, error: "Telegram 404: Not Found" });
+});
+
+test.each([
+  ["as is", `GET https://api.telegram.org/bot${TOKEN}/sendMessage failed`],
+  ["URL-encoded", `fetch(http://x/bot${encodeURIComponent(TOKEN)}/getMe)`],
+])("the token is scrubbed %s", (_, text) => {
+  const out = tokenScrubber(TOKEN)(text);
+  expect(out).toContain("<bot-token>");
+  expect(out.includes(TOKEN) || out.includes(encodeURIComponent(TOKEN))).toBe(false);
+});
+
+test("describeError follows causes and names their codes once", () => {
+  const e = new Error("Network request failed: sendMessage", { cause: Object.assign(new Error("Unable to connect"), { code: "ConnectionRefused" }) });
+  expect(describeError(e)).toBe("Network request failed: sendMessage: Unable to connect (ConnectionRefused)");
+});
