@@ -12,6 +12,8 @@ import { createApp } from "./app.ts";
 import type { SecurityCounters } from "./callbacks.ts";
 import { startNotifier } from "../core/notify/notifier.ts";
 import { notifyTargets } from "../core/notify/notification-plan.ts";
+import { startConfirmer } from "../core/confirm/confirm-worker.ts";
+import { releaseReceipt } from "../core/confirm/release-receipt.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
@@ -36,7 +38,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     throw e;
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
-  const store = createCallbackStore(db, { notify: notifyTargets(config.telegram) });
+  const notify = notifyTargets(config.telegram);
+  const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled });
   const spool = new Spool(join(config.dataDir, "spool"));
   const ingest = createIngest({ store, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({
@@ -74,6 +77,18 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     },
   });
   notifier = startNotifier({ db, config, logger });
+  const confirmer = config.confirm.enabled
+    ? startConfirmer({
+        db, logger, config: { ...config.confirm },
+        options: {
+          firstDelayMs: config.confirm.firstDelayMs, maxAttempts: config.confirm.maxAttempts,
+          onVerdict: async (v) => {
+            if (v.verdict === "verified" && notify.receipts) await releaseReceipt(db, v.checkoutRequestId);
+            if (v.verdict !== "verified") logger.warn(`payment ${v.checkoutRequestId}: Daraja's confirmation says ${v.verdict}${v.detail ? ` (${v.detail})` : ""}; no receipt sent`);
+          },
+        },
+      })
+    : undefined;
   const port = server.port ?? config.port;
   const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   return {
@@ -92,6 +107,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       }
       await ingest.drain();
       await replay.stop();
+      await confirmer?.stop();
       await notifier?.stop();
       await db.close();
     },

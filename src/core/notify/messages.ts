@@ -31,8 +31,23 @@ export function formatAdminAlert(view: NotificationView, options: MessageOptions
     fieldHtml("Amount", facts.amountCents === null ? null : bold(formatKes(facts.amountCents))),
     fieldHtml("Receipt", facts.receipt === null ? null : code(facts.receipt)),
     status === "Success" ? null : field("Result", resultText(facts)),
+    field("Check", verdictText(view.payment.verdict)),
     ...contextLines(view, facts, options),
   ]);
+}
+
+// Callbacks are unsigned: the admin sees what our own records (and Daraja, when asked) say about a success.
+const VERDICTS: Record<string, string> = {
+  matched: "matches our payment request",
+  mismatch: "DOES NOT MATCH our payment request (amount or phone): no receipt sent, check before delivering",
+  unsolicited: "no payment request of ours has this CheckoutRequestID",
+  pending: "waiting for Daraja's confirmation",
+  verified: "confirmed by Daraja",
+  unverifiable: "Daraja could not confirm it",
+};
+
+function verdictText(verdict: string | null | undefined): string | null {
+  return verdict ? (VERDICTS[verdict] ?? verdict) : null;
 }
 
 /** A callback that disagrees with a final state: what was stored before, what arrived, what is stored now. */

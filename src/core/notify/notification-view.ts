@@ -18,6 +18,7 @@ export interface PaymentView extends PaymentFacts {
   checkoutRequestId: string;
   supersededStatus: string | null;
   conflictCount: number;
+  verdict?: string | null; // matched, mismatch, unsolicited, pending, verified, unverifiable (issue 7)
 }
 
 /** The callback that caused the notification (its callback_logs row). */

@@ -60,7 +60,7 @@ export function updatePaymentValues(w: PaymentWrite): unknown[] {
 
 export function insertLogsSql(rows: number): string {
   return `INSERT INTO callback_logs (request_id, checkout_request_id, raw_payload, result_code, result_desc, processed,
-    received_at, source_ip, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 12)}`;
+    received_at, source_ip, source_verdict, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 13)}`;
 }
 
 export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Problem[] = problemsOf(item)): unknown[] {
@@ -68,7 +68,7 @@ export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Prob
   const r = item.request;
   return [
     r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, cb ? 1 : 0,
-    sqlTime(r.receivedAt), r.sourceIp, r.route.slice(0, 200), httpStatusOf(outcome), outcome,
+    sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), httpStatusOf(outcome), outcome,
     problems.length > 0 ? JSON.stringify(problems) : null,
   ];
 }

@@ -11,6 +11,7 @@ import {
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
 } from "./callback-sql.ts";
 import { outboxStatements } from "./outbox-sql.ts";
+import { crossCheckSql } from "./verdict-sql.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
 export interface CallbackStore {
@@ -20,6 +21,7 @@ export interface CallbackStore {
 
 export interface CallbackStoreOptions {
   notify?: NotifyTargets; // which Telegram notifications to queue with the payments (default: none)
+  confirm?: boolean; // Daraja confirmation on: a success that matches our request waits as `pending`
 }
 
 const MAX_ATTEMPTS = 6;
@@ -27,6 +29,12 @@ const MAX_ATTEMPTS = 6;
 export function createCallbackStore(db: Database, options: CallbackStoreOptions = {}): CallbackStore {
   const { sequelize } = db;
   const targets = options.notify ?? NOTIFICATIONS_OFF;
+  // Successes this batch wrote are checked against our payment requests before notifications are queued,
+  // so that a mismatch (or a success still to be confirmed) gets no customer receipt.
+  const crossCheck = (plan: BatchPlan): { sql: string; values: unknown[] }[] => {
+    const keys = [...plan.writes.values()].filter((w) => w.source?.status === "Success").map((w) => w.checkoutRequestId);
+    return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length), values: [options.confirm ? "pending" : "matched", ...keys] }];
+  };
   // The outbox rows a batch calls for, written in its own transaction (DESIGN.md promise 5).
   const outbox = (items: readonly IngestItem[], plan: BatchPlan) =>
     outboxStatements(db.dialect, planNotifications(items, plan, targets), targets.adminChatId);
@@ -47,7 +55,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
         await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
       }
       await run(insertLogsSql(items.length), items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")));
-      for (const s of outbox(items, plan)) await run(s.sql, s.values);
+      for (const s of [...crossCheck(plan), ...outbox(items, plan)]) await run(s.sql, s.values);
       return plan.outcomes;
     });
   }
@@ -57,7 +65,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
     const inserts = [...plan.writes.values()];
-    const queued = outbox(items, plan);
+    const queued = [...crossCheck(plan), ...outbox(items, plan)];
     const statements = ["START TRANSACTION", insertLogsSql(items.length), ...queued.map((s) => s.sql), "COMMIT"];
     if (inserts.length > 0) statements.splice(1, 0, insertPaymentsSql(inserts.length));
     const values = [

@@ -9,6 +9,8 @@ import mysql004 from "../../../sql/mysql/004_request_ids.sql" with { type: "text
 import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
 import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
 import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
+import mysql005 from "../../../sql/mysql/005_verdicts.sql" with { type: "text" };
+import sqlite004 from "../../../sql/sqlite/004_verdicts.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -22,11 +24,13 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
     { version: 2, name: "002_callback_integrity", sql: mysql002 },
     { version: 3, name: "003_outbox", sql: mysql003 },
     { version: 4, name: "004_request_ids", sql: mysql004 },
+    { version: 5, name: "005_verdicts", sql: mysql005 },
   ],
   sqlite: [
     { version: 1, name: "001_initial", sql: sqlite001 },
     { version: 2, name: "002_outbox", sql: sqlite002 },
     { version: 3, name: "003_request_ids", sql: sqlite003 },
+    { version: 4, name: "004_verdicts", sql: sqlite004 },
   ],
 };
 

@@ -52,13 +52,15 @@ function payerChatSql(dialect: Dialect): string {
 
 /**
  * One statement for all of a batch's notifications (each statement costs the database more than its rows do).
- * Admin alerts go to the admin chat; a receipt to its payer, and a payer who cannot be found gets none.
+ * Admin alerts go to the admin chat; a receipt to its payer, and a payer who cannot be found gets none — nor does a
+ * success whose amount or phone disagrees with our request, or one still waiting for Daraja's confirmation.
  * SQLite needs the outer WHERE to parse ON CONFLICT after a join.
  */
 export function insertEvents(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement {
   const sql = `INSERT INTO notifications ${COLUMNS}
     SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, 0, ${nowSql(dialect)}
-    FROM (SELECT t.id, e.kind, CASE WHEN e.kind = 'receipt' THEN ${payerChatSql(dialect)} ELSE ? END AS chat,
+    FROM (SELECT t.id, e.kind, CASE WHEN e.kind <> 'receipt' THEN ?
+            WHEN COALESCE(t.verdict, '') IN ('mismatch', 'pending') THEN NULL ELSE ${payerChatSql(dialect)} END AS chat,
             t.checkout_request_id, e.event_key, e.request_id
           FROM ${eventsTable(events.length)}) x
     WHERE x.chat IS NOT NULL${onDuplicateSkip(dialect)}`;

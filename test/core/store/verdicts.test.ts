@@ -1,0 +1,72 @@
+// The cross-check of a success against our own payment request, inside the batch transaction, on both dialects:
+// its verdict, and whether the customer gets a receipt.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { QueryTypes } from "sequelize";
+import { openDatabase, type Database } from "../../../src/core/store/database.ts";
+import { migrate } from "../../../src/core/store/migrations.ts";
+import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
+import { notifyTargets } from "../../../src/core/notify/notification-plan.ts";
+import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { failure, item, success, uniqueId } from "../../support/callbacks.ts";
+
+const telegram = { token: "1:test", adminChatId: "42", apiRoot: "http://127.0.0.1:9", adminShowPhone: false };
+
+describe.each(await testDialects())("verdicts on %s", (dialect) => {
+  let tdb: TestDatabase;
+  let db: Database;
+  let userId: number;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect);
+    db = await openDatabase(tdb.target);
+    await migrate(db);
+    await db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (777, '254700000001', 'Amina', 1)");
+    const [u] = await db.sequelize.query<{ id: number }>("SELECT id FROM users WHERE telegram_chat_id = 777", { type: QueryTypes.SELECT });
+    userId = Number(u?.id);
+  });
+  afterAll(async () => {
+    await db.close();
+    await tdb.drop();
+  });
+
+  const requested = (id: string, amount: string, phone = "254700000001") =>
+    db.sequelize.query("INSERT INTO payment_requests (user_id, checkout_request_id, phone_number, amount, status) VALUES (?, ?, ?, ?, 'Pending')", { replacements: [userId, id, phone, amount] });
+  const verdictOf = async (id: string) => {
+    const [row] = await db.sequelize.query<{ verdict: string | null }>("SELECT verdict FROM transactions WHERE checkout_request_id = ?", { replacements: [id], type: QueryTypes.SELECT });
+    return row?.verdict ?? null;
+  };
+  const queued = async (id: string) =>
+    (await db.sequelize.query<{ t: string }>("SELECT notification_type AS t FROM notifications WHERE checkout_request_id = ? ORDER BY notification_type", { replacements: [id], type: QueryTypes.SELECT })).map((r) => r.t);
+
+  test.each([
+    ["the amount and phone of our request → matched, receipt", "1500.00", "254700000001", false, "matched", ["admin", "receipt"]],
+    ["another amount → mismatch, no receipt", "15.00", "254700000001", false, "mismatch", ["admin"]],
+    ["another phone → mismatch, no receipt", "1500.00", "254799999999", false, "mismatch", ["admin"]],
+    ["confirmation on → pending, the receipt waits", "1500.00", "254700000001", true, "pending", ["admin"]],
+  ] as const)("%s", async (_, amount, phone, confirm, verdict, notes) => {
+    const id = uniqueId();
+    await requested(id, amount, phone);
+    const store = createCallbackStore(db, { notify: notifyTargets(telegram), confirm });
+    expect(await store.writeBatch([item(success(id, `V${id.slice(-9)}`, 150000))])).toEqual(["new"]);
+    expect(await verdictOf(id)).toBe(verdict);
+    expect(await queued(id)).toEqual([...notes]);
+  });
+
+  test("a success for a request we never made → unsolicited (accepted, flagged; a known payer still gets a receipt)", async () => {
+    const id = uniqueId();
+    const store = createCallbackStore(db, { notify: notifyTargets(telegram) });
+    await store.writeBatch([item(success(id, `U${id.slice(-9)}`))]);
+    expect(await verdictOf(id)).toBe("unsolicited");
+    expect(await queued(id)).toEqual(["admin", "receipt"]);
+  });
+
+  test("failures get no verdict; a late success after a cancel gets one", async () => {
+    const id = uniqueId();
+    await requested(id, "1500.00");
+    const store = createCallbackStore(db);
+    await store.writeBatch([item(failure(id))]);
+    expect(await verdictOf(id)).toBeNull();
+    await store.writeBatch([item(success(id, `L${id.slice(-9)}`))]);
+    expect(await verdictOf(id)).toBe("matched");
+  });
+});

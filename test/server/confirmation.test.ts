@@ -1,0 +1,53 @@
+// Issue 7 end to end through serve: with confirmation on, a success that matches our request waits for Daraja;
+// the receipt goes out only once Daraja verifies it, and never for a success Daraja contradicts.
+import { afterAll, expect, test } from "bun:test";
+import { QueryTypes } from "sequelize";
+import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { postCallback, startTestService } from "../support/service.ts";
+import { successBody, uniqueId } from "../support/callbacks.ts";
+import { FakeTelegram } from "../support/fake-telegram.ts";
+import { FakeDaraja } from "../support/fake-daraja.ts";
+import { waitFor } from "../support/outbox.ts";
+import type { Service } from "../../src/server/service.ts";
+
+const TOKEN = "7171:confirm-test_token";
+const ADMIN = "-100717171";
+const PAYER = "717171717";
+const telegram = FakeTelegram.start(TOKEN);
+const daraja = FakeDaraja.start();
+let tdb: TestDatabase | undefined;
+let service: Service | undefined;
+afterAll(async () => {
+  await service?.stop();
+  await tdb?.drop();
+  telegram.stop();
+  daraja.stop();
+});
+
+test("verified → receipt; Daraja says cancelled → mismatch, admin alert only", async () => {
+  tdb = await createTestDatabase("sqlite");
+  service = await startTestService(tdb, {
+    TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: telegram.apiRoot,
+    MPESA_CB_CONFIRM: "on", MPESA_API_ROOT: daraja.apiRoot, MPESA_CONSUMER_KEY: daraja.creds.consumerKey,
+    MPESA_CONSUMER_SECRET: daraja.creds.consumerSecret, MPESA_SHORTCODE: "174379", MPESA_PASSKEY: "test-passkey-123",
+    MPESA_CB_CONFIRM_FIRST_DELAY_MS: "0",
+  });
+  const s = service;
+  await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '254700000001', 'Akinyi')", { replacements: [PAYER] });
+  const [good, forged] = [uniqueId(), uniqueId()];
+  for (const id of [good, forged]) {
+    await s.db.sequelize.query("INSERT INTO payment_requests (checkout_request_id, phone_number, amount, user_id) VALUES (?, '254700000001', 1500.00, (SELECT id FROM users WHERE telegram_chat_id = ?))", { replacements: [id, PAYER] });
+  }
+  daraja.script(good, "pending4999", "success");
+  daraja.script(forged, "cancelled");
+  for (const id of [good, forged]) expect((await postCallback(s, successBody(id, `C${id.slice(-9)}`))).status).toBe(200);
+
+  const verdicts = async () => new Map((await s.db.sequelize.query<{ id: string; verdict: string }>(
+    "SELECT checkout_request_id AS id, verdict FROM transactions WHERE checkout_request_id IN (?, ?)", { replacements: [good, forged], type: QueryTypes.SELECT })).map((r) => [r.id, r.verdict]));
+  await waitFor(async () => (await verdicts()).get(forged) === "mismatch" && (await verdicts()).get(good) === "verified", "both verdicts");
+  await waitFor(async () => telegram.deliveredTo(PAYER).length === 1 && telegram.deliveredTo(ADMIN).length === 2, "the receipt and two alerts");
+  await Bun.sleep(300); // nothing more may arrive
+  expect(telegram.deliveredTo(PAYER).map((d) => d.text.includes(`C${good.slice(-9)}`))).toEqual([true]);
+  expect(telegram.deliveredTo(ADMIN).length).toBe(2);
+  expect(daraja.queriesFor(forged).length).toBe(1);
+}, 60_000);
