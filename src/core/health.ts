@@ -1,4 +1,5 @@
 // The health report: really asks the database, and says what the ingest path has seen since start.
+import { QueryTypes } from "sequelize";
 import type { Database } from "./store/database.ts";
 import { reason } from "./store/database.ts";
 import type { Ingest } from "./ingest/ingest.ts";
@@ -15,6 +16,7 @@ export interface HealthReport {
   callbacks?: Record<string, number>;
   spool?: { depth: number; oldestAgeSeconds: number | null };
   security?: Record<string, number>;
+  verdicts?: Record<string, number>; // successes by authenticity verdict (matched, mismatch, unsolicited, …)
   telegram?: NotifierStatus["telegram"];
   outbox?: NotifierStatus["outbox"];
 }
@@ -33,7 +35,9 @@ export interface HealthOptions {
 export function createHealthCheck(options: HealthOptions): () => Promise<HealthReport> {
   const startedAt = options.startedAt ?? new Date();
   return async () => {
-    const [database, notifications] = await Promise.all([checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.()]);
+    const [database, notifications, verdicts] = await Promise.all([
+      checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.(), countVerdicts(options.db),
+    ]);
     const spool = options.spool?.stats();
     // Callbacks waiting in the spool are safe but not yet in the database; alerts that cannot reach Telegram are
     // safe in the outbox but late: both are degraded, not down.
@@ -48,9 +52,21 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
       ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
       ...(spool ? { spool } : {}),
       ...(options.security ? { security: options.security() } : {}),
+      ...(verdicts ? { verdicts } : {}),
       ...(notifications ? { telegram: notifications.telegram, outbox: notifications.outbox } : {}),
     };
   };
+}
+
+// Uses the verdict index; a database without the column (or without an answer) simply shows no counts.
+async function countVerdicts(db: Database): Promise<Record<string, number> | undefined> {
+  try {
+    const rows = await db.sequelize.query<{ verdict: string; n: number }>(
+      "SELECT verdict, COUNT(*) AS n FROM transactions WHERE verdict IS NOT NULL GROUP BY verdict", { type: QueryTypes.SELECT });
+    return Object.fromEntries(rows.map((r) => [r.verdict, Number(r.n)]));
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkDatabase(db: Database, timeoutMs: number): Promise<HealthReport["database"]> {

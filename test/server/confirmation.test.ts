@@ -50,4 +50,6 @@ test("verified → receipt; Daraja says cancelled → mismatch, admin alert only
   expect(telegram.deliveredTo(PAYER).map((d) => d.text.includes(`C${good.slice(-9)}`))).toEqual([true]);
   expect(telegram.deliveredTo(ADMIN).length).toBe(2);
   expect(daraja.queriesFor(forged).length).toBe(1);
+  const health = (await (await fetch(`${s.url}/health`)).json()) as { verdicts: Record<string, number> };
+  expect(health.verdicts).toEqual({ verified: 1, mismatch: 1 });
 }, 60_000);
