@@ -32,7 +32,7 @@ export interface Config {
   dbPool: number;
   shutdownTimeoutMs: number;
   confirm: ConfirmConfig;
-  auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[] };
+  auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[]; rejectUnsolicited: boolean };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
 }
 
@@ -52,6 +52,7 @@ export const SETTINGS = {
   sourceIpMode: { env: "MPESA_CB_SOURCE_IP_MODE", flag: "--source-ip-mode", default: "report", type: "string", enum: ["off", "report", "enforce"], describe: "source address allowlist: off, report (accept and flag) or enforce (403)" },
   sourceIps: { env: "MPESA_CB_SOURCE_IPS", flag: "--source-ips", default: SAFARICOM_CALLBACK_IPS.join(","), type: "string", describe: "allowed callback sources, comma-separated addresses or CIDR ranges (default: Safaricom's published list)" },
   trustedProxies: { env: "MPESA_CB_TRUSTED_PROXIES", flag: "--trusted-proxies", default: "127.0.0.1,::1", type: "string", describe: "reverse proxies whose X-Forwarded-For / X-Real-IP is believed, comma-separated addresses or CIDR ranges" },
+  unsolicited: { env: "MPESA_CB_UNSOLICITED", flag: "--unsolicited", default: "flag", type: "string", enum: ["flag", "reject"], describe: "a success for a CheckoutRequestID with no payment_requests row: flag (accept, verdict unsolicited) or reject (403, kept in callback_logs)" },
   confirm: { env: "MPESA_CB_CONFIRM", flag: "--confirm", default: "off", type: "string", enum: ["off", "on"], describe: "confirm each success with Daraja's M-Pesa Express Query (needs the four MPESA_* credentials)" },
   mpesaConsumerKey: { env: "MPESA_CONSUMER_KEY", flag: "--mpesa-consumer-key", default: undefined, type: "string", describe: "Daraja app consumer key (prefer the environment: flags show in ps)" },
   mpesaConsumerSecret: { env: "MPESA_CONSUMER_SECRET", flag: "--mpesa-consumer-secret", default: undefined, type: "string", describe: "Daraja app consumer secret" },

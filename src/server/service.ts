@@ -39,7 +39,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
   const notify = notifyTargets(config.telegram);
-  const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled });
+  const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled, refuseUnsolicited: config.auth.rejectUnsolicited });
   const spool = new Spool(join(config.dataDir, "spool"));
   const ingest = createIngest({ store, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({

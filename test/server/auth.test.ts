@@ -4,7 +4,7 @@ import { QueryTypes } from "sequelize";
 import type { Service } from "../../src/server/service.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 import { startTestService } from "../support/service.ts";
-import { failureBody, uniqueId } from "../support/callbacks.ts";
+import { failureBody, successBody, uniqueId } from "../support/callbacks.ts";
 
 const OLD = "old-token-0123456789abcdef";
 const NEW = "new-token-fedcba9876543210";
@@ -81,5 +81,17 @@ describe("source allowlist", () => {
     expect((await post(s, "/mpesa/callback")).status).toBe(200);
     const health = (await fetch(`${s.url}/health`).then((r) => r.json())) as { security: { unlistedSource: number; refusedSource: number } };
     expect([health.security.unlistedSource, health.security.refusedSource]).toEqual([1, 0]);
+  });
+});
+
+describe("unsolicited successes", () => {
+  test("reject mode answers 403 with a reason; flag mode accepts", async () => {
+    const strict = await serviceWith({ MPESA_CB_UNSOLICITED: "reject" });
+    const id = uniqueId();
+    const res = await fetch(`${strict.url}/mpesa/callback`, { method: "POST", body: successBody(id, `Z${id.slice(-9)}`), headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { outcome: string }).outcome).toBe("refused");
+    const lenient = await serviceWith({});
+    expect((await fetch(`${lenient.url}/mpesa/callback`, { method: "POST", body: successBody(id, `Z${id.slice(-9)}`), headers: { "content-type": "application/json" } })).status).toBe(200);
   });
 });

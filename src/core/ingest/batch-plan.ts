@@ -19,11 +19,11 @@ export interface IngestItem {
   parsed: Result<StkCallback>;
 }
 
-export type ItemOutcome = Outcome | "rejected" | "quarantined" | "spooled";
+export type ItemOutcome = Outcome | "rejected" | "refused" | "quarantined" | "spooled";
 
-/** A rejected callback cannot be identified (400); every other outcome is kept and acknowledged. */
-export function httpStatusOf(outcome: ItemOutcome): 200 | 400 {
-  return outcome === "rejected" ? 400 : 200;
+/** Rejected: cannot be identified (400). Refused: an unsolicited success, by configuration (403). Others: 200. */
+export function httpStatusOf(outcome: ItemOutcome): 200 | 400 | 403 {
+  return outcome === "rejected" ? 400 : outcome === "refused" ? 403 : 200;
 }
 
 /** A row of `transactions` to insert or update; `source` is the callback whose fields the row now holds. */

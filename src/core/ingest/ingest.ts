@@ -10,7 +10,7 @@ import type { Problem } from "../result.ts";
 import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
-  status: 200 | 400 | 503;
+  status: 200 | 400 | 403 | 503;
   body: Record<string, unknown>;
 }
 
@@ -60,7 +60,7 @@ export function createIngest(options: IngestOptions): Ingest {
     maxBatch: options.maxBatch, windowMs: options.windowMs, concurrency: options.writers,
   });
   const counts: Record<ItemOutcome | "unavailable", number> = {
-    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, quarantined: 0, spooled: 0, unavailable: 0,
+    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, refused: 0, quarantined: 0, spooled: 0, unavailable: 0,
   };
 
   async function handle(request: CallbackRequest, decodeProblems: Problem[] = []): Promise<IngestReply> {
@@ -102,6 +102,9 @@ export function toItem(request: CallbackRequest, decodeProblems: Problem[] = [])
 function reply(item: IngestItem, outcome: ItemOutcome): IngestReply {
   if (!item.parsed.ok) {
     return { status: 400, body: { ResultCode: 1, ResultDesc: "Rejected: not an identifiable STK callback", errors: item.parsed.problems } };
+  }
+  if (outcome === "refused") {
+    return { status: 403, body: { ResultCode: 1, ResultDesc: "Rejected: no payment request of ours has this CheckoutRequestID (unsolicited)", CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome } };
   }
   const desc = outcome === "quarantined" ? "Accepted; kept for review" : "Accepted";
   return {

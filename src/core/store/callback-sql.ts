@@ -67,7 +67,7 @@ export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Prob
   const cb = item.parsed.ok ? item.parsed.value : null;
   const r = item.request;
   return [
-    r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, cb ? 1 : 0,
+    r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, httpStatusOf(outcome) === 200 ? 1 : 0,
     sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), httpStatusOf(outcome), outcome,
     problems.length > 0 ? JSON.stringify(problems) : null,
   ];

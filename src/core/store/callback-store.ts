@@ -22,6 +22,7 @@ export interface CallbackStore {
 export interface CallbackStoreOptions {
   notify?: NotifyTargets; // which Telegram notifications to queue with the payments (default: none)
   confirm?: boolean; // Daraja confirmation on: a success that matches our request waits as `pending`
+  refuseUnsolicited?: boolean; // MPESA_CB_UNSOLICITED=reject: a success for a request we never made is refused
 }
 
 const MAX_ATTEMPTS = 6;
@@ -47,14 +48,19 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       const run = (sql: string, values: unknown[]) => runSql(db.dialect, transaction, sql, values);
       const keys = [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.checkoutRequestId] : [])))];
       const rows = keys.length === 0 ? [] : await runSql<PaymentRow>(db.dialect, transaction, selectPaymentsSql(keys.length, db.dialect === "mysql"), keys);
-      const plan = planBatch(items, new Map(rows.map((r) => [r.checkout_request_id, toStored(r)])));
+      const refused = options.refuseUnsolicited ? await unsolicited(items, run) : new Set<number>();
+      // A refused success takes part as a rejected item: it changes no payment, and its log row says why.
+      const planned = planBatch(items.map((item, i) => (refused.has(i) ? { ...item, parsed: { ok: false as const, problems: [] } } : item)),
+        new Map(rows.map((r) => [r.checkout_request_id, toStored(r)])));
+      const plan = { ...planned, outcomes: planned.outcomes.map((o, i): ItemOutcome => (refused.has(i) ? "refused" : o)) };
       const writes = [...plan.writes.values()];
       const inserts = writes.filter((w) => w.mode === "insert");
       if (inserts.length > 0) await run(insertPaymentsSql(inserts.length), inserts.flatMap(insertPaymentValues));
       for (const w of writes.filter((w) => w.mode === "update")) {
         await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
       }
-      await run(insertLogsSql(items.length), items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")));
+      await run(insertLogsSql(items.length), items.flatMap((item, i) =>
+        refused.has(i) ? logValues(item, "refused", [UNSOLICITED]) : logValues(item, plan.outcomes[i] ?? "rejected")));
       for (const s of [...crossCheck(plan), ...outbox(items, plan)]) await run(s.sql, s.values);
       return plan.outcomes;
     });
@@ -92,7 +98,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   async function writeBatch(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const fast = attempt === 1 && db.dialect === "mysql" ? await writeAllNew(items) : null;
+        const fast = attempt === 1 && db.dialect === "mysql" && !options.refuseUnsolicited ? await writeAllNew(items) : null;
         return fast ?? (await writeOnce(items));
       } catch (e) {
         const kind = classifyFailure(e);
@@ -111,6 +117,18 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   }
 
   return { writeBatch };
+}
+
+const UNSOLICITED = { path: "Body.stkCallback.CheckoutRequestID", message: "names no payment request of ours: unsolicited success refused (MPESA_CB_UNSOLICITED=reject)" };
+
+/** Indexes of the successes whose CheckoutRequestID has no payment request of ours. */
+async function unsolicited(items: readonly IngestItem[], run: (sql: string, values: unknown[]) => Promise<unknown[]>): Promise<Set<number>> {
+  const successes = items.flatMap((item, i) => (item.parsed.ok && item.parsed.value.status === "Success" ? [[i, item.parsed.value.checkoutRequestId] as const] : []));
+  if (successes.length === 0) return new Set();
+  const keys = [...new Set(successes.map(([, k]) => k))];
+  const found = (await run(`SELECT checkout_request_id FROM payment_requests WHERE checkout_request_id IN (${keys.map(() => "?").join(",")})`, keys)) as { checkout_request_id: string }[];
+  const ours = new Set(found.map((r) => r.checkout_request_id));
+  return new Set(successes.filter(([, k]) => !ours.has(k)).map(([i]) => i));
 }
 
 function unavailable(db: Database, cause: unknown): AppError {

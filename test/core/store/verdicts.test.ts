@@ -69,4 +69,19 @@ describe.each(await testDialects())("verdicts on %s", (dialect) => {
     await store.writeBatch([item(success(id, `L${id.slice(-9)}`))]);
     expect(await verdictOf(id)).toBe("matched");
   });
+
+  test("MPESA_CB_UNSOLICITED=reject: an unsolicited success is refused and kept in callback_logs; ours and failures pass", async () => {
+    const [ours, stranger, failed] = [uniqueId(), uniqueId(), uniqueId()];
+    await requested(ours, "1500.00");
+    const store = createCallbackStore(db, { refuseUnsolicited: true });
+    const outcomes = await store.writeBatch([item(success(stranger, `X${stranger.slice(-9)}`)), item(success(ours, `O${ours.slice(-9)}`)), item(failure(failed))]);
+    expect(outcomes).toEqual(["refused", "new", "new"]);
+    expect(await verdictOf(ours)).toBe("matched");
+    const rows = await db.sequelize.query<{ id: string }>("SELECT checkout_request_id AS id FROM transactions WHERE checkout_request_id IN (?, ?, ?)", { replacements: [ours, stranger, failed], type: QueryTypes.SELECT });
+    expect(rows.map((r) => r.id).sort()).toEqual([ours, failed].sort());
+    const [log] = await db.sequelize.query<{ outcome: string; http_status: number; processed: number; problems: string }>(
+      "SELECT outcome, http_status, processed, problems FROM callback_logs WHERE checkout_request_id = ?", { replacements: [stranger], type: QueryTypes.SELECT });
+    expect([log?.outcome, Number(log?.http_status), Number(log?.processed)]).toEqual(["refused", 403, 0]);
+    expect(log?.problems).toContain("MPESA_CB_UNSOLICITED=reject");
+  });
 });
