@@ -52,7 +52,7 @@ async function rowsWithPrefix(svc: Service, prefix: string): Promise<string[]> {
 }
 
 const SMOKE = ["root", "health", "success", "failed", "invalid", "timeout"];
-const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid"].includes(n)); // one transactions row each
+const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid", "spoof-wrong-token"].includes(n)); // one transactions row each
 
 describe.each(await testDialects())("simulate against the real service on %s", (dialect) => {
   test("the smoke set passes (exit 0); the output is plain text with PASS per scenario", async () => {
@@ -115,6 +115,14 @@ describe("simulate against broken servers", () => {
     expect(r.stdout).toContain("0 passed, 6 failed");
   });
 
+  test("a server that takes any callback at any path and checks no source fails the spoof scenarios", async () => {
+    const r = await simulate(["--url", fake(acksWithoutDedupe), "--scenario", "spoof-wrong-token,spoof-source"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL spoof-wrong-token\s.*expected 404 for a guessed path token, got 200/);
+    // no /health security counters: it cannot tell, so it says so rather than failing
+    expect(r.stdout).toMatch(/PASS spoof-source\s.*reports no source checks/);
+  });
+
   test("a server that never deduplicates passes single callbacks but fails duplicate-burst and late-success", async () => {
     const r = await simulate(["--url", fake(acksWithoutDedupe), "--scenario", "success,duplicate-burst", "--scenario", "late-success", "--burst", "5"]);
     expect(r.code).toBe(1);
@@ -164,7 +172,8 @@ describe("simulate options", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...SCENARIO_NAMES]);
     expect(lines.filter((l) => l.includes("[smoke]")).map((l) => l.split(/\s+/)[0])).toEqual(SMOKE);
-    expect(SCENARIO_NAMES).toEqual([...SMOKE, "insufficient", "wrong-pin", "expired", "balance-no-value", "duplicate-burst", "late-success"]);
+    expect(SCENARIO_NAMES).toEqual([...SMOKE, "insufficient", "wrong-pin", "expired", "balance-no-value", "duplicate-burst", "late-success",
+      "spoof-wrong-token", "spoof-source", "spoof-unsolicited"]);
   });
 
   test.each([

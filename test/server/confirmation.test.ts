@@ -24,13 +24,16 @@ afterAll(async () => {
   daraja.stop();
 });
 
-test("verified → receipt; Daraja says cancelled → mismatch, admin alert only", async () => {
+const PATH_TOKEN = "confirm-path-token-0123456789";
+
+test("all defences together: token + listed source + matching amount + Daraja verified → receipt; Daraja says cancelled → mismatch, admin alert only", async () => {
   tdb = await createTestDatabase("sqlite");
   service = await startTestService(tdb, {
     TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: telegram.apiRoot,
     MPESA_CB_CONFIRM: "on", MPESA_API_ROOT: daraja.apiRoot, MPESA_CONSUMER_KEY: daraja.creds.consumerKey,
     MPESA_CONSUMER_SECRET: daraja.creds.consumerSecret, MPESA_SHORTCODE: "174379", MPESA_PASSKEY: "test-passkey-123",
     MPESA_CB_CONFIRM_FIRST_DELAY_MS: "0",
+    MPESA_CB_CALLBACK_TOKENS: PATH_TOKEN, MPESA_CB_SOURCE_IP_MODE: "enforce", // loopback is a trusted proxy by default
   });
   const s = service;
   await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '254700000001', 'Akinyi')", { replacements: [PAYER] });
@@ -40,7 +43,12 @@ test("verified → receipt; Daraja says cancelled → mismatch, admin alert only
   }
   daraja.script(good, "pending4999", "success");
   daraja.script(forged, "cancelled");
-  for (const id of [good, forged]) expect((await postCallback(s, successBody(id, `C${id.slice(-9)}`))).status).toBe(200);
+  const post = (id: string, headers: Record<string, string>) =>
+    fetch(`${s.url}/mpesa/callback/${PATH_TOKEN}`, { method: "POST", body: successBody(id, `C${id.slice(-9)}`), headers: { "content-type": "application/json", ...headers } });
+  const fromSafaricom = { "x-forwarded-for": "196.201.212.69" };
+  expect((await post(uniqueId(), { "x-forwarded-for": "203.0.113.50" })).status).toBe(403); // the same, from elsewhere
+  expect((await postCallback(s, successBody(good, `C${good.slice(-9)}`))).status).toBe(404); // the plain path
+  for (const id of [good, forged]) expect((await post(id, fromSafaricom)).status).toBe(200);
 
   const verdicts = async () => new Map((await s.db.sequelize.query<{ id: string; verdict: string }>(
     "SELECT checkout_request_id AS id, verdict FROM transactions WHERE checkout_request_id IN (?, ?)", { replacements: [good, forged], type: QueryTypes.SELECT })).map((r) => [r.id, r.verdict]));

@@ -4,6 +4,7 @@ export interface Target {
   baseUrl: string; // e.g. http://127.0.0.1:8000 (no trailing slash)
   callbackPath: string; // e.g. /mpesa/callback, or /mpesa/callback/<token>
   timeoutMs: number; // per request
+  forwardedFor?: string; // an X-Forwarded-For to claim (spoof scenarios)
 }
 
 /** What came back: the status, the body text, and the body as a JSON object when it is one. */
@@ -36,7 +37,8 @@ export async function getJson(target: Target, path: string): Promise<Reply> {
 
 export async function postCallback(target: Target, body: string): Promise<Reply> {
   // Daraja's content type carries a charset (SPEC §1.1).
-  return send(target, target.callbackPath, { method: "POST", body, headers: { "content-type": "application/json;charset=UTF-8" } });
+  const forwarded: Record<string, string> = target.forwardedFor ? { "x-forwarded-for": target.forwardedFor } : {};
+  return send(target, target.callbackPath, { method: "POST", body, headers: { "content-type": "application/json;charset=UTF-8", ...forwarded } });
 }
 
 async function send(target: Target, path: string, init: RequestInit): Promise<Reply> {

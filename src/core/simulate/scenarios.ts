@@ -5,6 +5,7 @@ import { probeHealth } from "./health-probe.ts";
 import { getJson, postCallback } from "./http.ts";
 import { duplicateBurst, lateSuccess } from "./multi-step.ts";
 import { failed, oneCallback, passed, type Scenario } from "./scenario.ts";
+import { SPOOF_SCENARIOS } from "./spoof.ts";
 
 const root: Scenario = {
   name: "root", description: "GET / answers 200 and names the service mpesa-cb", smoke: true,
@@ -45,6 +46,7 @@ export const SCENARIOS: readonly Scenario[] = [
   oneCallback("balance-no-value", "stk_success_balance_no_value", "a success with the legacy Balance item that has no Value"),
   duplicateBurst,
   lateSuccess,
+  ...SPOOF_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
