@@ -1,5 +1,6 @@
 // The statements that store callbacks, and the values for them: one place maps domain fields to SQL columns.
 import { rowPlaceholders } from "./raw-sql.ts";
+import { VERDICT_ON_INSERT } from "./verdict-sql.ts";
 import { httpStatusOf, problemsOf, type IngestItem, type ItemOutcome, type PaymentWrite } from "../ingest/batch-plan.ts";
 import type { StoredPayment } from "../payment-state.ts";
 import type { PaymentStatus } from "../payment.ts";
@@ -30,13 +31,18 @@ export function toStored(r: PaymentRow): StoredPayment {
 }
 
 export function insertPaymentsSql(rows: number): string {
+  const row = `(${new Array(13).fill("?").join(",")},${VERDICT_ON_INSERT})`;
   return `INSERT INTO transactions (checkout_request_id, merchant_request_id, result_code, result_desc, amount,
     mpesa_receipt_number, phone_number, transaction_date, status, superseded_status, conflict_count, last_conflict_code,
-    last_conflict_at) VALUES ${rowPlaceholders(rows, 13)}`;
+    last_conflict_at, verdict) VALUES ${new Array(rows).fill(row).join(",")}`;
 }
 
-export function insertPaymentValues(w: PaymentWrite): unknown[] {
-  return [w.checkoutRequestId, ...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w)];
+/** The row's values, then the verdict expression's: `whenMatched` is `matched`, or `pending` while Daraja confirms. */
+export function insertPaymentValues(w: PaymentWrite, whenMatched: string): unknown[] {
+  const fields = paymentFields(w);
+  const [amount, phone, status] = [fields[3], fields[5], fields[7]];
+  return [w.checkoutRequestId, ...fields, w.conflictCount, w.lastConflictCode, conflictTime(w),
+    status, w.checkoutRequestId, w.checkoutRequestId, amount, phone, phone, whenMatched];
 }
 
 /** A conflicting callback: the stored outcome stays, the row is flagged. */

@@ -30,11 +30,13 @@ const MAX_ATTEMPTS = 6;
 export function createCallbackStore(db: Database, options: CallbackStoreOptions = {}): CallbackStore {
   const { sequelize } = db;
   const targets = options.notify ?? NOTIFICATIONS_OFF;
+  const whenMatched = options.confirm ? "pending" : "matched";
   // Successes this batch wrote are checked against our payment requests before notifications are queued,
   // so that a mismatch (or a success still to be confirmed) gets no customer receipt.
   const crossCheck = (plan: BatchPlan): { sql: string; values: unknown[] }[] => {
-    const keys = [...plan.writes.values()].filter((w) => w.source?.status === "Success").map((w) => w.checkoutRequestId);
-    return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length), values: [options.confirm ? "pending" : "matched", ...keys] }];
+    // Inserted rows got theirs in the INSERT; rows updated into a success are checked here.
+    const keys = [...plan.writes.values()].filter((w) => w.mode === "update" && w.source?.status === "Success").map((w) => w.checkoutRequestId);
+    return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length), values: [whenMatched, ...keys] }];
   };
   // The outbox rows a batch calls for, written in its own transaction (DESIGN.md promise 5).
   const outbox = (items: readonly IngestItem[], plan: BatchPlan) =>
@@ -55,7 +57,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       const plan = { ...planned, outcomes: planned.outcomes.map((o, i): ItemOutcome => (refused.has(i) ? "refused" : o)) };
       const writes = [...plan.writes.values()];
       const inserts = writes.filter((w) => w.mode === "insert");
-      if (inserts.length > 0) await run(insertPaymentsSql(inserts.length), inserts.flatMap(insertPaymentValues));
+      if (inserts.length > 0) await run(insertPaymentsSql(inserts.length), inserts.flatMap((w) => insertPaymentValues(w, whenMatched)));
       for (const w of writes.filter((w) => w.mode === "update")) {
         await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
       }
@@ -75,7 +77,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     const statements = ["START TRANSACTION", insertLogsSql(items.length), ...queued.map((s) => s.sql), "COMMIT"];
     if (inserts.length > 0) statements.splice(1, 0, insertPaymentsSql(inserts.length));
     const values = [
-      ...inserts.flatMap(insertPaymentValues), ...items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")),
+      ...inserts.flatMap((w) => insertPaymentValues(w, whenMatched)), ...items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")),
       ...queued.flatMap((s) => s.values),
     ];
     try {

@@ -18,3 +18,13 @@ export function crossCheckSql(keys: number): string {
       ELSE ? END
     WHERE checkout_request_id IN (${new Array(keys).fill("?").join(",")}) AND status = 'Success' AND verdict IS NULL`;
 }
+
+/**
+ * The same verdict for a row being inserted, as one expression per row of the INSERT: no second write to the row.
+ * Parameters: status, key, key, amount, phone, phone, whenMatched.
+ */
+export const VERDICT_ON_INSERT = `CASE WHEN ? <> 'Success' THEN NULL
+  WHEN NOT EXISTS (SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ?) THEN 'unsolicited'
+  WHEN EXISTS (SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ? AND ((pr.amount IS NOT NULL AND pr.amount <> ?)
+    OR (pr.phone_number IS NOT NULL AND ? IS NOT NULL AND pr.phone_number <> ?))) THEN 'mismatch'
+  ELSE ? END`;
