@@ -73,5 +73,11 @@ function eventValues(e: OutboxEvent): unknown[] {
 
 /** The statement that queues a batch's notifications (none when there are none), to run inside its transaction. */
 export function outboxStatements(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement[] {
-  return events.length === 0 ? [] : [insertEvents(dialect, events, adminChatId)];
+  // SQLite allows at most 500 terms in a compound SELECT (the UNION ALL of events): a full batch of successes,
+  // two events each, needs more than one statement.
+  const statements: SqlStatement[] = [];
+  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) statements.push(insertEvents(dialect, events.slice(i, i + EVENTS_PER_STATEMENT), adminChatId));
+  return statements;
 }
+
+export const EVENTS_PER_STATEMENT = 250;

@@ -110,6 +110,17 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     expect(await rowsFor(id)).toEqual([`admin ${ADMIN} status:Success pending`, `receipt ${user.chat} status:Success pending`]);
   });
 
+  test("a batch of 300 successes (600 events, more than SQLite's 500-term compound SELECT) is stored in one go", async () => {
+    const payer = await addUser("254700000001");
+    const ids = Array.from({ length: 300 }, () => uniqueId());
+    expect(outboxStatements(dialect, ids.flatMap((k) => [{ checkoutRequestId: k, kind: "admin" as const, eventKey: "status:Success", requestId: k }]), ADMIN).length).toBe(2);
+    const outcomes = await store.writeBatch(ids.map((id, i) => item(success(id, `B${i}${id.slice(-9)}`))));
+    expect(outcomes.every((o) => o === "new")).toBe(true);
+    const [n] = await db.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM notifications WHERE recipient = ? AND checkout_request_id IN (${ids.map(() => "?").join(",")})`,
+      { replacements: [payer.chat, ...ids], type: QueryTypes.SELECT });
+    expect(Number(n?.n)).toBe(300);
+  });
+
   test("the unique key: the same event queued again is skipped without an error; another event is not", async () => {
     const id = uniqueId();
     await createCallbackStore(db).writeBatch([item(failure(id))]);
