@@ -1,10 +1,8 @@
-// A test database with the verdict columns (sql/*/0xx_verdicts.sql, applied here until migrations.ts lists them).
+// A migrated test database (it has the verdict columns), and rows for the confirmer to work on.
 import { QueryTypes } from "sequelize";
 import { openDatabase, type Database } from "../../src/core/store/database.ts";
-import { MIGRATIONS, migrate, splitStatements } from "../../src/core/store/migrations.ts";
+import { migrate } from "../../src/core/store/migrations.ts";
 import { toSqlUtc } from "../../src/core/time.ts";
-import mysqlVerdicts from "../../sql/mysql/005_verdicts.sql" with { type: "text" };
-import sqliteVerdicts from "../../sql/sqlite/004_verdicts.sql" with { type: "text" };
 import { createTestDatabase, type TestDatabase, type TestDialect } from "./databases.ts";
 
 export interface ConfirmDb {
@@ -17,10 +15,6 @@ export async function openConfirmDb(dialect: TestDialect): Promise<ConfirmDb> {
   const test = await createTestDatabase(dialect);
   const db = await openDatabase(test.target);
   await migrate(db);
-  const name = dialect === "mysql" ? "005_verdicts" : "004_verdicts";
-  if (!MIGRATIONS[db.dialect].some((m) => m.name === name)) {
-    for (const statement of splitStatements(dialect === "mysql" ? mysqlVerdicts : sqliteVerdicts)) await db.sequelize.query(statement);
-  }
   return { db, test, close: async () => { await db.close(); await test.drop(); } };
 }
 
