@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { QueryTypes } from "sequelize";
-import { runLoad, percentile } from "./loadgen.ts";
+import { runLoad } from "./loadgen.ts";
+import { percentile } from "../src/core/simulate/load-stats.ts"; // the nearest-rank percentile simulate uses and tests
 import { openDatabase, type Database } from "../src/core/store/database.ts";
 import { parseDatabaseUrl } from "../src/core/database-url.ts";
 

@@ -79,8 +79,3 @@ async function connection(o: LoadOptions, r: { sent: number; ok: number; other: 
   });
   await finished;
 }
-
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
