@@ -83,14 +83,18 @@ export function createIngest(options: IngestOptions): Ingest {
       logger.info(`rejected a callback from ${item.request.sourceIp ?? "?"}: ${item.parsed.problems.map((p) => `${p.path} ${p.message}`).join("; ")}`);
       return;
     }
+    const review = outcome === "conflict" || outcome === "late-success" || outcome === "quarantined";
+    if (!review && logger.level < DEBUG) return; // the hot path: no line is built that nobody will print
     const cb = item.parsed.value;
     const line = `${outcome} ${cb.checkoutRequestId} ${cb.status} code=${cb.resultCode}${cb.phone ? ` phone=${maskPhone(cb.phone)}` : ""}`;
-    if (outcome === "conflict" || outcome === "late-success" || outcome === "quarantined") logger.warn(`callback ${line}: needs review`);
+    if (review) logger.warn(`callback ${line}: needs review`);
     else logger.debug(`callback ${line}`);
   }
 
   return { handle, drain: () => committer.drain(), counts: () => ({ ...counts }) };
 }
+
+const DEBUG = 4; // consola's level for debug lines
 
 /** Raw request → parsed item; the same for live requests and for replays from the spool. */
 export function toItem(request: CallbackRequest, decodeProblems: Problem[] = []): IngestItem {
