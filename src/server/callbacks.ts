@@ -7,6 +7,7 @@ import type { Problem } from "../core/result.ts";
 import { checkPathToken } from "../core/auth/path-token.ts";
 import { clientAddress } from "../core/auth/client-address.ts";
 import { checkSource } from "../core/auth/source-check.ts";
+import { CONTENT_TYPE_PROBLEM, SOURCE_PROBLEM } from "../core/ingest/batch-plan.ts";
 import { json, readBody } from "./http.ts";
 
 export const CALLBACK_PATH = "/mpesa/callback"; // the original server's URL: existing Daraja registrations keep working
@@ -46,18 +47,16 @@ export async function receiveCallback(deps: CallbackDeps, req: Request, server: 
     if (firstSighting(sourceIp ?? "?")) deps.logger.warn(`callback from ${sourceIp ?? "an unknown address"}, which is not on the source allowlist (${deps.auth.sourceIpMode} mode; said once per address per 10 minutes)`);
   }
   if (source.refuse) deps.counters.refusedSource++;
-  const problems: Problem[] = [
-    ...(source.refuse ? [{ path: "(source)", message: `${sourceIp ?? "an unknown address"} is not an allowed callback source` }] : []),
+  const edgeProblems: Problem[] = [
+    ...(source.refuse ? [{ path: SOURCE_PROBLEM, message: `${sourceIp ?? "an unknown address"} is not an allowed callback source` }] : []),
     ...contentTypeProblems(req.headers.get("content-type")),
     ...body.problems,
   ];
   // The route as stored: which token was used (its position), never the token itself.
   const route = token === null ? CALLBACK_PATH : `${CALLBACK_PATH}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
-  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, route, rawBody: body.text };
-  const reply = await deps.ingest.handle(request, problems);
-  if (reply.status !== 400) return json(reply.status, reply.body);
-  const status = problems.some((p) => p.path === "(source)") ? 403 : problems.some((p) => p.path === "(content-type)") ? 415 : 400;
-  return json(status, reply.body);
+  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, route, rawBody: body.text, edgeProblems };
+  const reply = await deps.ingest.handle(request);
+  return json(reply.status, reply.body);
 }
 
 // One warning per address per 10 minutes: a flood from one address must not flood the log.
@@ -76,5 +75,5 @@ const JSON_TYPES = /^(application\/([\w.+-]+\+)?json|text\/json|text\/plain)$/i;
 function contentTypeProblems(header: string | null): Problem[] {
   if (header === null || header.trim() === "") return [];
   const media = header.split(";")[0]?.trim() ?? "";
-  return JSON_TYPES.test(media) ? [] : [{ path: "(content-type)", message: `must be application/json, got "${media.slice(0, 80)}"` }];
+  return JSON_TYPES.test(media) ? [] : [{ path: CONTENT_TYPE_PROBLEM, message: `must be application/json, got "${media.slice(0, 80)}"` }];
 }

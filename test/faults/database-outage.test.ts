@@ -84,3 +84,68 @@ describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
     expect(res.status).toBe(200); // and it recovers without a restart
   }, 30_000);
 });
+
+// What the edge refused stays refused when it went through the spool: a replayed request gets exactly the outcome it
+// would have had live (issue 10, item 1). Enforce mode with loopback allowed, so the test itself is a listed source.
+describe.skipIf(!(await mysqlAvailable()))("requests refused during a database outage", () => {
+  let tdb: TestDatabase;
+  let proxy: TcpProxy;
+  let service: Service;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase("mysql");
+    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
+    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
+    const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
+    service = await startTestService(viaProxy, { MPESA_CB_SOURCE_IP_MODE: "enforce", MPESA_CB_SOURCE_IPS: "127.0.0.1,::1", MPESA_CB_UNSOLICITED: "reject" });
+  });
+  afterAll(async () => {
+    await service.stop();
+    proxy.stop();
+    await tdb.drop();
+  });
+
+  test("unlisted source, form body, invalid UTF-8 and an unsolicited success never become payments at replay", async () => {
+    const ids = { unlisted: uniqueId("ws_CO_REF"), form: uniqueId("ws_CO_REF"), utf8: uniqueId("ws_CO_REF"), unsolicited: uniqueId("ws_CO_REF"), ours: uniqueId("ws_CO_REF") };
+    // Every one but the unsolicited success has its payment request: only the edge's decision may keep it from paying.
+    for (const id of [ids.unlisted, ids.form, ids.utf8, ids.ours]) {
+      await service.db.sequelize.query("INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES (?, '254700000001', 1500.00)", { replacements: [id] });
+    }
+    const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+      fetch(`${service.url}/mpesa/callback`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+    const receipt = (id: string) => `Q${id.slice(-9)}`;
+    const invalidUtf8 = Buffer.from(successBody(ids.utf8, receipt(ids.utf8)).replace("processed", "process\u0001d"));
+    invalidUtf8[invalidUtf8.indexOf(1)] = 0xff; // a byte that is never valid UTF-8, inside ResultDesc
+
+    proxy.cut();
+    const answers = {
+      unlisted: (await post(successBody(ids.unlisted, receipt(ids.unlisted)), { "x-forwarded-for": "203.0.113.7" })).status,
+      form: (await post(successBody(ids.form, receipt(ids.form)), { "content-type": "application/x-www-form-urlencoded" })).status,
+      utf8: (await post(invalidUtf8)).status,
+      unsolicited: (await post(successBody(ids.unsolicited, receipt(ids.unsolicited)))).status,
+      ours: (await post(successBody(ids.ours, receipt(ids.ours)))).status,
+    };
+    proxy.restore();
+    expect(answers).toEqual({ unlisted: 403, form: 415, utf8: 400, unsolicited: 200, ours: 200 }); // the last two: spooled, judged at replay
+
+    let depth = -1;
+    for (let i = 0; i < 150 && depth !== 0; i++) {
+      depth = ((await fetch(`${service.url}/health`).then((r) => r.json())) as { spool: { depth: number } }).spool.depth;
+      if (depth !== 0) await Bun.sleep(200);
+    }
+    expect(depth).toBe(0);
+    const paid = await service.db.sequelize.query<{ id: string }>(
+      "SELECT checkout_request_id AS id FROM transactions WHERE checkout_request_id IN (?)", { replacements: [Object.values(ids)], type: QueryTypes.SELECT });
+    expect(paid.map((r) => r.id)).toEqual([ids.ours]);
+    const logs = await service.db.sequelize.query<{ raw: string; outcome: string; problems: string | null }>(
+      "SELECT raw_payload AS raw, outcome, problems FROM callback_logs WHERE raw_payload LIKE ?", { replacements: ["%ws_CO_REF%"], type: QueryTypes.SELECT });
+    const logOf = (id: string) => logs.find((l) => l.raw.includes(id));
+    expect(logs.length).toBe(5); // every raw body kept, the refused ones too
+    expect(logOf(ids.unlisted)?.outcome).toBe("rejected");
+    expect(logOf(ids.unlisted)?.problems).toContain("not an allowed callback source");
+    expect(logOf(ids.form)?.problems).toContain("(content-type)");
+    expect(logOf(ids.utf8)?.problems).toContain("not valid UTF-8");
+    expect(logOf(ids.unsolicited)?.outcome).toBe("refused");
+    expect(logOf(ids.ours)?.outcome).toBe("new");
+  }, 60_000);
+});

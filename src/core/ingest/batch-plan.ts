@@ -12,6 +12,9 @@ export interface CallbackRequest {
   sourceVerdict?: "unchecked" | "listed" | "unlisted"; // the allowlist's word on sourceIp
   route: string;
   rawBody: string;
+  // What the edge refused before parsing (source, content type, bytes): kept with the request, through the spool too,
+  // so that a replayed request gets the outcome it had live and a refused callback never becomes a payment.
+  edgeProblems?: readonly Problem[];
 }
 
 export interface IngestItem {
@@ -21,10 +24,22 @@ export interface IngestItem {
 
 export type ItemOutcome = Outcome | "rejected" | "refused" | "quarantined" | "spooled";
 
-/** Rejected: cannot be identified (400). Refused: an unsolicited success, by configuration (403). Others: 200. */
-export function httpStatusOf(outcome: ItemOutcome): 200 | 400 | 403 {
-  return outcome === "rejected" ? 400 : outcome === "refused" ? 403 : 200;
+/** Rejected: cannot be identified (400, or the edge's own status). Refused: an unsolicited success, by configuration
+ * (403). Others: 200. */
+export function httpStatusOf(outcome: ItemOutcome, problems: readonly Problem[] = []): 200 | 400 | 403 | 415 {
+  return outcome === "rejected" ? rejectionStatus(problems) : outcome === "refused" ? 403 : 200;
 }
+
+/** A refusal at the edge keeps its own status: 403 for a source the allowlist refuses, 415 for a body that is not
+ * JSON by its type; any other rejection is 400. */
+export function rejectionStatus(problems: readonly Problem[]): 400 | 403 | 415 {
+  if (problems.some((p) => p.path === SOURCE_PROBLEM)) return 403;
+  return problems.some((p) => p.path === CONTENT_TYPE_PROBLEM) ? 415 : 400;
+}
+
+export const SOURCE_PROBLEM = "(source)";
+export const CONTENT_TYPE_PROBLEM = "(content-type)";
+
 
 /** A row of `transactions` to insert or update; `source` is the callback whose fields the row now holds. */
 export interface PaymentWrite {

@@ -4,19 +4,18 @@ import { parseJson, parseStkCallback } from "../daraja/parse-stk.ts";
 import { maskPhone } from "../phone.ts";
 import { isAppError } from "../errors.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { httpStatusOf, type CallbackRequest, type IngestItem, type ItemOutcome } from "./batch-plan.ts";
+import { httpStatusOf, rejectionStatus, type CallbackRequest, type IngestItem, type ItemOutcome } from "./batch-plan.ts";
 import type { CallbackStore } from "../store/callback-store.ts";
-import type { Problem } from "../result.ts";
 import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
-  status: 200 | 400 | 403 | 503;
+  status: 200 | 400 | 403 | 415 | 503;
   body: Record<string, unknown>;
 }
 
 export interface IngestOptions {
   store: CallbackStore;
-  spool?: Spool; // where callbacks go while the database cannot take them
+  spool: Spool; // where callbacks go while the database cannot take them
   maxBatch: number;
   windowMs: number;
   writers: number; // transactions in flight at once
@@ -24,7 +23,7 @@ export interface IngestOptions {
 }
 
 export interface Ingest {
-  handle(request: CallbackRequest, decodeProblems?: Problem[]): Promise<IngestReply>;
+  handle(request: CallbackRequest): Promise<IngestReply>;
   drain(): Promise<void>;
   counts(): Readonly<Record<ItemOutcome | "unavailable", number>>;
 }
@@ -37,7 +36,6 @@ export function createIngest(options: IngestOptions): Ingest {
   // The database first; when it is unreachable, the spool (fsync'd) — and the spool as long as it holds anything,
   // so that callbacks still reach the database in arrival order.
   async function write(items: IngestItem[]): Promise<ItemOutcome[]> {
-    if (spool === undefined) return options.store.writeBatch(items);
     if (spool.stats().depth === 0) {
       try {
         const outcomes = await options.store.writeBatch(items);
@@ -63,8 +61,8 @@ export function createIngest(options: IngestOptions): Ingest {
     new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, refused: 0, quarantined: 0, spooled: 0, unavailable: 0,
   };
 
-  async function handle(request: CallbackRequest, decodeProblems: Problem[] = []): Promise<IngestReply> {
-    const item = toItem(request, decodeProblems);
+  async function handle(request: CallbackRequest): Promise<IngestReply> {
+    const item = toItem(request);
     let outcome: ItemOutcome;
     try {
       outcome = await committer.submit(item);
@@ -97,15 +95,16 @@ export function createIngest(options: IngestOptions): Ingest {
 const DEBUG = 4; // consola's level for debug lines
 
 /** Raw request → parsed item; the same for live requests and for replays from the spool. */
-export function toItem(request: CallbackRequest, decodeProblems: Problem[] = []): IngestItem {
-  if (decodeProblems.length > 0) return { request, parsed: { ok: false, problems: decodeProblems } };
+export function toItem(request: CallbackRequest): IngestItem {
+  const refused = request.edgeProblems ?? [];
+  if (refused.length > 0) return { request, parsed: { ok: false, problems: [...refused] } };
   const json = parseJson(request.rawBody);
   return { request, parsed: json.ok ? parseStkCallback(json.value) : json };
 }
 
 function reply(item: IngestItem, outcome: ItemOutcome): IngestReply {
   if (!item.parsed.ok) {
-    return { status: 400, body: { ResultCode: 1, ResultDesc: "Rejected: not an identifiable STK callback", errors: item.parsed.problems } };
+    return { status: rejectionStatus(item.parsed.problems), body: { ResultCode: 1, ResultDesc: "Rejected: not an identifiable STK callback", errors: item.parsed.problems } };
   }
   if (outcome === "refused") {
     return { status: 403, body: { ResultCode: 1, ResultDesc: "Rejected: no payment request of ours has this CheckoutRequestID (unsolicited)", CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome } };
@@ -116,3 +115,4 @@ function reply(item: IngestItem, outcome: ItemOutcome): IngestReply {
     body: { ResultCode: 0, ResultDesc: desc, CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome },
   };
 }
+

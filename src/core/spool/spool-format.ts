@@ -6,7 +6,7 @@ const MAGIC = Buffer.from("MPCB1\n");
 const HEADER = MAGIC.length + 8; // magic, u32 length, u32 crc32
 
 export function encodeRecord(r: CallbackRequest): Buffer {
-  const json = Buffer.from(JSON.stringify({ id: r.id, receivedAt: r.receivedAt.toISOString(), sourceIp: r.sourceIp, route: r.route, rawBody: r.rawBody }));
+  const json = Buffer.from(JSON.stringify({ ...r, receivedAt: r.receivedAt.toISOString() }));
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32BE(json.length, MAGIC.length);
@@ -42,8 +42,9 @@ function parse(data: Buffer, at: number, length: number): CallbackRequest | null
   const json = data.subarray(at + HEADER, at + HEADER + length);
   if (Bun.hash.crc32(json) !== data.readUInt32BE(at + MAGIC.length + 4)) return null;
   try {
-    const r = JSON.parse(json.toString()) as { id: string; receivedAt: string; sourceIp: string | null; route: string; rawBody: string };
-    return { id: r.id, receivedAt: new Date(r.receivedAt), sourceIp: r.sourceIp, route: r.route, rawBody: r.rawBody };
+    // Records written before edgeProblems and sourceVerdict were kept simply lack them.
+    const r = JSON.parse(json.toString()) as Omit<CallbackRequest, "receivedAt"> & { receivedAt: string };
+    return { ...r, receivedAt: new Date(r.receivedAt) };
   } catch {
     return null;
   }

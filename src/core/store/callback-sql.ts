@@ -73,8 +73,8 @@ export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Prob
   const cb = item.parsed.ok ? item.parsed.value : null;
   const r = item.request;
   return [
-    r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, httpStatusOf(outcome) === 200 ? 1 : 0,
-    sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), httpStatusOf(outcome), outcome,
+    r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, httpStatusOf(outcome, problems) === 200 ? 1 : 0,
+    sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), httpStatusOf(outcome, problems), outcome,
     problems.length > 0 ? JSON.stringify(problems) : null,
   ];
 }

@@ -27,6 +27,22 @@ describe("spool record format", () => {
     expect(decodeRecords(Buffer.concat(records.map(encodeRecord)))).toEqual({ records, damaged: 0, tornTail: false });
   });
 
+  test("what the edge decided travels with the request (a replay must refuse what was refused live)", () => {
+    const refused: CallbackRequest = { ...request(1), sourceVerdict: "unlisted", edgeProblems: [{ path: "(source)", message: "203.0.113.7 is not an allowed callback source" }] };
+    expect(decodeRecords(encodeRecord(refused)).records).toEqual([refused]);
+  });
+
+  test("a record written before edge decisions were kept still decodes, with none", () => {
+    const json = Buffer.from(JSON.stringify({ id: "old-1", receivedAt: "2025-01-15T07:00:01.000Z", sourceIp: null, route: "/mpesa/callback", rawBody: "{}" }));
+    const header = Buffer.alloc(14);
+    Buffer.from("MPCB1\n").copy(header, 0);
+    header.writeUInt32BE(json.length, 6);
+    header.writeUInt32BE(Bun.hash.crc32(json), 10);
+    const [old] = decodeRecords(Buffer.concat([header, json])).records;
+    expect(old?.id).toBe("old-1");
+    expect(old?.edgeProblems).toBeUndefined();
+  });
+
   test("a torn last record (crash mid-write) is reported, the records before it kept", () => {
     const whole = Buffer.concat([encodeRecord(request(1)), encodeRecord(request(2))]);
     const torn = whole.subarray(0, whole.length - 5);
