@@ -1,4 +1,5 @@
-// A token bucket: at most `ratePerSecond` Daraja calls a second on average, `burst` at once; callers wait in order.
+// At most `ratePerSecond` Daraja calls a second on average, `burst` at once (a token bucket); callers wait in order.
+import { TokenBucket } from "../token-bucket.ts";
 
 export interface RateLimiter {
   /** Resolves when the caller may make one call. */
@@ -6,27 +7,11 @@ export interface RateLimiter {
 }
 
 export function createRateLimiter(o: { ratePerSecond: number; burst?: number; now?: () => number }): RateLimiter {
-  if (!(o.ratePerSecond > 0)) throw new RangeError("the rate must be a positive number of calls per second");
-  const now = o.now ?? (() => performance.now());
-  const capacity = Math.max(1, o.burst ?? Math.ceil(o.ratePerSecond));
-  const msPerToken = 1000 / o.ratePerSecond;
-  let tokens = capacity;
-  let last = now();
+  const bucket = new TokenBucket({ perSecond: o.ratePerSecond, burst: Math.max(1, o.burst ?? Math.ceil(o.ratePerSecond)), now: o.now });
   let queue: Promise<void> = Promise.resolve(); // waiters are served one after the other, in arrival order
 
-  function refill(): void {
-    const t = now();
-    tokens = Math.min(capacity, tokens + (t - last) / msPerToken);
-    last = t;
-  }
-
   async function takeInTurn(): Promise<void> {
-    refill();
-    while (tokens < 1) {
-      await Bun.sleep(Math.min(50, Math.max(1, Math.ceil((1 - tokens) * msPerToken)))); // short naps: re-read the clock
-      refill();
-    }
-    tokens -= 1;
+    while (bucket.take(1) === 0) await Bun.sleep(Math.min(50, Math.max(1, bucket.waitMs()))); // short naps: re-read the clock
   }
 
   return {

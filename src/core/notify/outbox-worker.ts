@@ -7,7 +7,7 @@ import { decideDelivery, type RetryPolicy, type Verdict } from "./delivery-polic
 import { reason } from "../store/database.ts";
 import { maskDigits } from "./log-text.ts";
 import { OutboxHealthLog } from "./outbox-health-log.ts";
-import { SendPacer } from "./send-pacer.ts";
+import { TokenBucket } from "../token-bucket.ts";
 
 export interface WorkerOptions {
   queue: OutboxQueue;
@@ -29,7 +29,7 @@ const LEASE_MARGIN_MS = 1_000;
 export class OutboxWorker {
   readonly #o: WorkerOptions;
   readonly #log: OutboxHealthLog;
-  readonly #pacer: SendPacer;
+  readonly #pacer: TokenBucket; // below Telegram's limit for a bot, instead of running into 429s
   readonly #loop: Promise<void>;
   #stopping = false;
   #pausedUntil = 0; // Telegram's retry_after holds for the bot, not only for the row that met it
@@ -39,7 +39,7 @@ export class OutboxWorker {
     if (options.leaseMs < options.sendTimeoutMs + 2 * LEASE_MARGIN_MS) throw new Error("the outbox lease must outlast a send by 2 s");
     this.#o = options;
     this.#log = new OutboxHealthLog(options.logger);
-    this.#pacer = new SendPacer(options.maxPerSecond, options.batchSize);
+    this.#pacer = new TokenBucket({ perSecond: options.maxPerSecond, burst: options.batchSize });
     this.#loop = this.#run();
   }
 
