@@ -25,7 +25,7 @@ export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>
   // /mpesa/callback/<token>: one more path segment, checked by the callback handler.
   const tokenRoute = (token: string): Partial<Record<string, Handler>> => ({ POST: (req, server) => receiveCallback(deps, req, server, token) });
   return async (req, server) => {
-    const path = new URL(req.url).pathname.replace(/(.)\/+$/, "$1");
+    const path = pathOf(req.url).replace(/(.)\/+$/, "$1");
     const token = path.startsWith(`${CALLBACK_PATH}/`) ? path.slice(CALLBACK_PATH.length + 1) : null;
     const route = token !== null && !token.includes("/") ? tokenRoute(safeDecode(token)) : routes[path];
     if (route === undefined) return json(404, { error: "not found", path: token === null ? path : CALLBACK_PATH });
@@ -41,6 +41,12 @@ export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>
       return json(500, { error: "internal error" });
     }
   };
+}
+
+// An HTTP/1.0 request without a Host header (HAProxy's default health check, old proxies) reaches us with a relative
+// URL ("/health"), which `new URL` alone refuses: resolve it against a placeholder origin; the path is all we use.
+function pathOf(url: string): string {
+  return new URL(url, "http://no-host.invalid").pathname;
 }
 
 function safeDecode(segment: string): string {
