@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import type { Config } from "../config.ts";
 import type { Database } from "../store/database.ts";
 import { reason } from "../store/database.ts";
+import { withTimeout } from "../with-timeout.ts";
 import { createOutboxQueue, type OutboxStats } from "../store/outbox-queue.ts";
 import { createTelegramClient, type ProbeResult } from "./telegram.ts";
 import { renderNotification } from "./messages.ts";
@@ -78,8 +79,4 @@ function cachedProbe(getMe: () => Promise<ProbeResult>, ttlMs: number): () => Pr
     if (cached === null || Date.now() - cached.at > ttlMs) cached = { at: Date.now(), result: getMe() };
     return cached.result;
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([work, Bun.sleep(ms).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)))]);
 }
