@@ -39,7 +39,6 @@ export async function receiveCallback(deps: CallbackDeps, req: Request, server: 
     return NOT_FOUND(CALLBACK_PATH);
   }
   const body = await readBody(req, deps.maxBodyBytes);
-  if (!body.ok) return body.response;
   const sourceIp = clientAddress(peer, req.headers, deps.auth.trustedProxies);
   const source = checkSource(sourceIp, deps.auth.sourceIps, deps.auth.sourceIpMode);
   if (source.verdict === "unlisted") {

@@ -69,7 +69,9 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   };
   const server = Bun.serve({
     hostname: config.host, port: config.port, fetch,
-    maxRequestBodySize: config.maxBodyBytes + 1, // our reader answers 413 itself, with a JSON body
+    // Our reader keeps the first maxBodyBytes of a larger body for callback_logs and answers 413 itself; only what is
+    // absurdly large (a declared length past this cap) is refused by Bun before it reaches us.
+    maxRequestBodySize: Math.max(config.maxBodyBytes * 16, 64 * 1024 * 1024),
     idleTimeout: 30,
     error: (e) => {
       logger.error("unexpected server error:", e);

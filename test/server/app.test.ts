@@ -110,9 +110,16 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
     expect(rows).toEqual([{ outcome: "rejected" }]);
   });
 
-  test("a body over the limit gets 413", async () => {
-    const res = await postCallback(service, `{"pad":"${"x".repeat(70_000)}"}`);
-    expect(res.status).toBe(413);
+  test("a body over the limit gets 413, and its first bytes are kept in callback_logs", async () => {
+    for (const size of [65_537, 70_000, 3_000_000]) {
+      const marker = uniqueId("big");
+      const res = await postCallback(service, `{"m":"${marker}","pad":"${"x".repeat(size)}"}`);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["(size)"]);
+      const rows = await service.db.sequelize.query<{ outcome: string; http_status: number; n: number }>(
+        "SELECT outcome, http_status, LENGTH(raw_payload) AS n FROM callback_logs WHERE raw_payload LIKE ?", { replacements: [`%${marker}%`], type: QueryTypes.SELECT });
+      expect(rows.map((r) => [r.outcome, Number(r.http_status), Number(r.n)])).toEqual([["rejected", 413, 65_536]]);
+    }
   });
 
   test("invalid UTF-8 is rejected with 400 and its raw body kept", async () => {

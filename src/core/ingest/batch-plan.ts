@@ -26,18 +26,19 @@ export type ItemOutcome = Outcome | "rejected" | "refused" | "quarantined" | "sp
 
 /** Rejected: cannot be identified (400, or the edge's own status). Refused: an unsolicited success, by configuration
  * (403). Others: 200. */
-export function httpStatusOf(outcome: ItemOutcome, problems: readonly Problem[] = []): 200 | 400 | 403 | 415 {
+export function httpStatusOf(outcome: ItemOutcome, problems: readonly Problem[] = []): 200 | 400 | 403 | 413 | 415 {
   return outcome === "rejected" ? rejectionStatus(problems) : outcome === "refused" ? 403 : 200;
 }
 
-/** A refusal at the edge keeps its own status: 403 for a source the allowlist refuses, 415 for a body that is not
- * JSON by its type; any other rejection is 400. */
-export function rejectionStatus(problems: readonly Problem[]): 400 | 403 | 415 {
-  if (problems.some((p) => p.path === SOURCE_PROBLEM)) return 403;
-  return problems.some((p) => p.path === CONTENT_TYPE_PROBLEM) ? 415 : 400;
+/** A refusal at the edge keeps its own status: 403 for a source the allowlist refuses, 413 for a body over the limit,
+ * 415 for a body that is not JSON by its type; any other rejection is 400. */
+export function rejectionStatus(problems: readonly Problem[]): 400 | 403 | 413 | 415 {
+  const has = (path: string) => problems.some((p) => p.path === path);
+  return has(SOURCE_PROBLEM) ? 403 : has(BODY_SIZE_PROBLEM) ? 413 : has(CONTENT_TYPE_PROBLEM) ? 415 : 400;
 }
 
 export const SOURCE_PROBLEM = "(source)";
+export const BODY_SIZE_PROBLEM = "(size)";
 export const CONTENT_TYPE_PROBLEM = "(content-type)";
 
 

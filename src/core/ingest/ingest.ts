@@ -9,7 +9,7 @@ import type { CallbackStore } from "../store/callback-store.ts";
 import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
-  status: 200 | 400 | 403 | 415 | 503;
+  status: 200 | 400 | 403 | 413 | 415 | 503;
   body: Record<string, unknown>;
 }
 
