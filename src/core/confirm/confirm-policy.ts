@@ -1,5 +1,6 @@
 // What to do with Daraja's answer for a success: set its verdict now, or ask again later (pure).
 import type { StkQueryAnswer } from "../daraja-api/stk-answer.ts";
+import { backoffMs } from "../backoff.ts";
 
 export interface ConfirmPolicy {
   retryBaseMs: number; // delay after the first non-final answer; doubles after each
@@ -25,9 +26,9 @@ export function decideConfirmation(answer: StkQueryAnswer, attempt: number, expi
   return { action: "retry", delayMs: retryDelayMs(attempt, p), detail: `attempt ${attempt}: ${last}` };
 }
 
-/** Exponential backoff: base, 2×base, 4×base, … up to the maximum. */
+/** The delay before the next query: base, 2×base, 4×base, … up to the maximum. */
 export function retryDelayMs(attempt: number, p: Pick<ConfirmPolicy, "retryBaseMs" | "retryMaxMs">): number {
-  return Math.min(p.retryMaxMs, p.retryBaseMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  return backoffMs(attempt, { baseMs: p.retryBaseMs, maxMs: p.retryMaxMs });
 }
 
 function describeAnswer(answer: Exclude<StkQueryAnswer, { kind: "final" }>): string {

@@ -1,5 +1,6 @@
 // Pure: what a send's result means for its outbox row — sent, tried again later (when), or failed for good.
 import type { SendResult } from "./telegram.ts";
+import { backoffMs } from "../backoff.ts";
 
 export interface RetryPolicy {
   maxAttempts: number; // a row still failing after this many attempts is `failed` (it stays visible)
@@ -22,6 +23,6 @@ export function decideDelivery(result: SendResult, attempt: number, policy: Retr
   // Telegram's retry_after is an order, not a failure of ours: it does not count towards giving up.
   if (result.retryAfterMs !== null) return { action: "retry", delayMs: result.retryAfterMs, rateLimited: true, error: result.error };
   if (attempt >= policy.maxAttempts) return { action: "failed", error: `gave up after ${attempt} attempts; last: ${result.error}` };
-  const exponential = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+  const exponential = backoffMs(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
   return { action: "retry", delayMs: Math.round(exponential * (0.5 + random / 2)), rateLimited: false, error: result.error };
 }

@@ -8,6 +8,7 @@ import { reason } from "../store/database.ts";
 import { maskDigits } from "./log-text.ts";
 import { OutboxHealthLog } from "./outbox-health-log.ts";
 import { TokenBucket } from "../token-bucket.ts";
+import { backoffMs } from "../backoff.ts";
 
 export interface WorkerOptions {
   queue: OutboxQueue;
@@ -112,7 +113,7 @@ export class OutboxWorker {
         return;
       } catch (e) {
         if (attempt >= 8) return void logger.error(`notification ${row.id}: cannot record its result (${reason(e)}); it will be tried again`);
-        await Bun.sleep(Math.min(100 * 2 ** attempt, 5_000));
+        await Bun.sleep(backoffMs(attempt, { baseMs: 200, maxMs: 5_000 }));
       }
     }
   }

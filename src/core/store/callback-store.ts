@@ -12,6 +12,7 @@ import {
 } from "./callback-sql.ts";
 import { outboxStatements } from "./outbox-sql.ts";
 import { crossCheckSql } from "./verdict-sql.ts";
+import { backoffMs } from "../backoff.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
 export interface CallbackStore {
@@ -108,7 +109,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
         // "conflict": another process inserted the same payment first; reading again sees it.
         const retry = kind === "transient" ? attempt < MAX_ATTEMPTS : kind === "conflict" && attempt < 2;
         if (retry) {
-          await Bun.sleep(Math.min(2 ** attempt, 50) * Math.random());
+          await Bun.sleep(backoffMs(attempt, { baseMs: 2, maxMs: 50 }) * Math.random()); // full jitter: racing writers part
           continue;
         }
         if (items.length === 1) return [await quarantine(items[0] as IngestItem, e).catch((qe) => { throw unavailable(db, qe); })];
