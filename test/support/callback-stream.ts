@@ -7,7 +7,8 @@ export interface StreamResult {
   statuses: Record<string, number>; // every answer or error, counted
 }
 
-export function streamCallbacks(url: () => string, prefix: string, o: { clients: number; durationMs: number }): { done: Promise<StreamResult>; stop(): void } {
+/** `result` fills in while the stream runs (await conditions on it); `done` resolves with it once every client stopped. */
+export function streamCallbacks(url: () => string, prefix: string, o: { clients: number; durationMs: number }): { done: Promise<StreamResult>; stop(): void; result: StreamResult } {
   const result: StreamResult = { sent: 0, acked: [], statuses: {} };
   const deadline = Date.now() + o.durationMs;
   let stopped = false;
@@ -28,5 +29,5 @@ export function streamCallbacks(url: () => string, prefix: string, o: { clients:
     }
   }
   const done = Promise.all(Array.from({ length: o.clients }, (_, c) => client(c))).then(() => result);
-  return { done, stop: () => void (stopped = true) };
+  return { done, stop: () => void (stopped = true), result };
 }
