@@ -1,7 +1,7 @@
 // `mpesa-cb migrate`: creates or upgrades the schema (also a database made by the original Python server).
 import type { Command } from "commander";
 import { openDatabase } from "../core/store/database.ts";
-import { migrate, pendingMigrations } from "../core/store/migrations.ts";
+import { pendingMigrations, runMigrations } from "../core/store/migrations.ts";
 import { addSettingOptions, createLogger, loadConfig } from "./settings.ts";
 
 export function registerMigrate(program: Command): void {
@@ -23,8 +23,9 @@ export async function runMigrate(env: Record<string, string | undefined>, opts: 
       logger.log(pending.length === 0 ? `${db.description}: up to date` : `${db.description}: pending ${pending.map((m) => m.name).join(", ")}`);
       return pending.length === 0 ? 0 : 1;
     }
-    const applied = await migrate(db);
-    logger.log(applied.length === 0 ? `${db.description}: already up to date` : `${db.description}: applied ${applied.join(", ")}`);
+    // One line per migration as it is applied (with what it changed in the data), then the summary.
+    const report = await runMigrations(db, { log: (line) => logger.log(`${db.description}: ${line}`) });
+    logger.log(report.applied.length === 0 ? `${db.description}: already up to date` : `${db.description}: up to date (applied ${report.applied.length})`);
     return 0;
   } finally {
     await db.close();

@@ -1,38 +1,29 @@
 // Applies the versioned schema files in sql/ (embedded in the binary), recording each one, resumably.
 import { createHash } from "node:crypto";
 import { QueryTypes, type Transaction } from "sequelize";
-import type { Database, Dialect } from "./database.ts";
-import mysql001 from "../../../sql/mysql/001_legacy_tables.sql" with { type: "text" };
-import mysql002 from "../../../sql/mysql/002_callback_integrity.sql" with { type: "text" };
-import mysql003 from "../../../sql/mysql/003_outbox.sql" with { type: "text" };
-import mysql004 from "../../../sql/mysql/004_request_ids.sql" with { type: "text" };
-import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
-import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
-import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
-import mysql005 from "../../../sql/mysql/005_verdicts.sql" with { type: "text" };
-import sqlite004 from "../../../sql/sqlite/004_verdicts.sql" with { type: "text" };
+import { AppError } from "../errors.ts";
+import type { Database } from "./database.ts";
+import { MIGRATIONS, splitStatements, type Migration } from "./migration-files.ts";
+import { ledgerRefused, statementRefused } from "./migration-refusal.ts";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
+export { MIGRATIONS, splitStatements, type Migration } from "./migration-files.ts";
+
+/** A row of the original server's that shared its receipt with an earlier row, which kept it. */
+export interface MovedReceipt {
+  id: number;
+  receipt: string; // now in duplicate_receipt_number; mpesa_receipt_number is NULL
+  keptById: number; // duplicate_of_id
 }
 
-export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
-  mysql: [
-    { version: 1, name: "001_legacy_tables", sql: mysql001 },
-    { version: 2, name: "002_callback_integrity", sql: mysql002 },
-    { version: 3, name: "003_outbox", sql: mysql003 },
-    { version: 4, name: "004_request_ids", sql: mysql004 },
-    { version: 5, name: "005_verdicts", sql: mysql005 },
-  ],
-  sqlite: [
-    { version: 1, name: "001_initial", sql: sqlite001 },
-    { version: 2, name: "002_outbox", sql: sqlite002 },
-    { version: 3, name: "003_request_ids", sql: sqlite003 },
-    { version: 4, name: "004_verdicts", sql: sqlite004 },
-  ],
-};
+export interface MigrationReport {
+  applied: string[];
+  movedReceipts: MovedReceipt[]; // set aside by this run
+}
+
+export interface MigrateOptions {
+  lockWaitSeconds?: number; // how long to wait for another `migrate` on the same MySQL database (default 60)
+  log?: (line: string) => void; // one line per migration applied, as it happens
+}
 
 interface AppliedRow {
   version: number;
@@ -40,22 +31,19 @@ interface AppliedRow {
   completed: number | string;
 }
 
-/** Statements of one file: split at a semicolon that ends a line; comment lines dropped. */
-export function splitStatements(sql: string): string[] {
-  const code = sql.split("\n").filter((line) => !line.trim().startsWith("--")).join("\n");
-  return code.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s !== "");
-}
+const RECEIPT_DUPLICATES = "006_receipt_duplicates";
 
 async function ensureLedger(db: Database): Promise<void> {
   await db.sequelize.query(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
        version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, checksum CHAR(64) NOT NULL,
        statements_done INTEGER NOT NULL DEFAULT 0, completed SMALLINT NOT NULL DEFAULT 0, applied_at VARCHAR(30) NULL)`,
-  );
+  ).catch((e: unknown) => { throw ledgerRefused("create its ledger table schema_migrations", e); });
 }
 
 async function readLedger(db: Database): Promise<Map<number, AppliedRow>> {
-  const rows = await db.sequelize.query<AppliedRow>("SELECT version, statements_done, completed FROM schema_migrations", { type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query<AppliedRow>("SELECT version, statements_done, completed FROM schema_migrations", { type: QueryTypes.SELECT })
+    .catch((e: unknown) => { throw ledgerRefused("read its ledger table schema_migrations", e); });
   return new Map(rows.map((r) => [Number(r.version), r]));
 }
 
@@ -67,26 +55,54 @@ export async function pendingMigrations(db: Database): Promise<Migration[]> {
 }
 
 /** Applies what is pending; returns the names applied. Safe to run twice, and to resume after a failure. */
-export async function migrate(db: Database): Promise<string[]> {
-  const release = await lockMigrations(db);
+export async function migrate(db: Database, options: MigrateOptions = {}): Promise<string[]> {
+  return (await runMigrations(db, options)).applied;
+}
+
+/** As `migrate`, and says what the upgrade changed in the data. A refusal is an AppError that says what to do. */
+export async function runMigrations(db: Database, options: MigrateOptions = {}): Promise<MigrationReport> {
+  const release = await lockMigrations(db, options.lockWaitSeconds ?? 60);
   try {
-    const applied: string[] = [];
+    const report: MigrationReport = { applied: [], movedReceipts: [] };
     for (const m of await pendingMigrations(db)) {
       await (db.dialect === "sqlite" ? applyInTransaction(db, m) : applyStatementByStatement(db, m));
-      applied.push(m.name);
+      report.applied.push(m.name);
+      if (m.name === RECEIPT_DUPLICATES) report.movedReceipts = await movedReceipts(db);
+      options.log?.(describeApplied(m, report));
     }
-    return applied;
+    return report;
   } finally {
     await release();
   }
 }
 
+function describeApplied(m: Migration, report: MigrationReport): string {
+  if (m.name !== RECEIPT_DUPLICATES || report.movedReceipts.length === 0) return `applied ${m.name}`;
+  const rows = report.movedReceipts.map((r) => `transaction ${r.id} (${r.receipt}, kept by transaction ${r.keptById})`);
+  return `applied ${m.name}: ${rows.length} row(s) shared a receipt with an earlier row; their receipt is now in ` +
+    `duplicate_receipt_number (mpesa_receipt_number NULL): ${rows.join(", ")}`;
+}
+
+async function movedReceipts(db: Database): Promise<MovedReceipt[]> {
+  const rows = await db.sequelize.query<Record<string, unknown>>(
+    "SELECT id, duplicate_receipt_number, duplicate_of_id FROM transactions WHERE duplicate_receipt_number IS NOT NULL ORDER BY id",
+    { type: QueryTypes.SELECT },
+  ).catch((e: unknown) => { throw ledgerRefused("list the receipts it set aside", e); });
+  return rows.map((r) => ({ id: Number(r.id), receipt: String(r.duplicate_receipt_number), keptById: Number(r.duplicate_of_id) }));
+}
+
 // SQLite runs DDL in a transaction: a file is applied whole or not at all.
 async function applyInTransaction(db: Database, m: Migration): Promise<void> {
-  await db.sequelize.transaction(async (transaction) => {
-    for (const statement of splitStatements(m.sql)) await db.sequelize.query(statement, { transaction });
-    await recordProgress(db, m, splitStatements(m.sql).length, true, transaction);
-  });
+  const statements = splitStatements(m.sql);
+  let index = 0;
+  try {
+    await db.sequelize.transaction(async (transaction) => {
+      for (; index < statements.length; index++) await db.sequelize.query(statements[index] as string, { transaction });
+      await recordProgress(db, m, statements.length, true, transaction);
+    });
+  } catch (e) {
+    throw isLedgerError(e) ? e : statementRefused({ migration: m, index, statements, dialect: db.dialect }, e);
+  }
 }
 
 // MySQL commits each DDL statement by itself: record progress after each, so a rerun resumes where it stopped.
@@ -94,11 +110,14 @@ async function applyStatementByStatement(db: Database, m: Migration): Promise<vo
   const statements = splitStatements(m.sql);
   const done = Number((await readLedger(db)).get(m.version)?.statements_done ?? 0);
   for (let i = done; i < statements.length; i++) {
-    await db.sequelize.query(statements[i] as string);
+    await db.sequelize.query(statements[i] as string)
+      .catch((e: unknown) => { throw statementRefused({ migration: m, index: i, statements, dialect: db.dialect }, e); });
     await recordProgress(db, m, i + 1, i + 1 === statements.length);
   }
   if (statements.length === done) await recordProgress(db, m, done, true);
 }
+
+const isLedgerError = (e: unknown): boolean => e instanceof AppError;
 
 async function recordProgress(db: Database, m: Migration, statementsDone: number, completed: boolean, transaction?: Transaction): Promise<void> {
   const checksum = createHash("sha256").update(m.sql).digest("hex");
@@ -106,16 +125,31 @@ async function recordProgress(db: Database, m: Migration, statementsDone: number
   const upsert = db.dialect === "mysql"
     ? "INSERT INTO schema_migrations VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE statements_done = VALUES(statements_done), completed = VALUES(completed), applied_at = VALUES(applied_at)"
     : "INSERT INTO schema_migrations VALUES (?,?,?,?,?,?) ON CONFLICT (version) DO UPDATE SET statements_done = excluded.statements_done, completed = excluded.completed, applied_at = excluded.applied_at";
-  await db.sequelize.query(upsert, { replacements, transaction });
+  await db.sequelize.query(upsert, { replacements, transaction })
+    .catch((e: unknown) => { throw ledgerRefused(`record the progress of ${m.name} in schema_migrations`, e); });
 }
 
-// Two `migrate` runs at once (two hosts deploying) must not interleave on MySQL.
-async function lockMigrations(db: Database): Promise<() => Promise<void>> {
+// Two `migrate` runs at once (two hosts deploying) must not interleave on one MySQL database. The lock is named
+// after the database (GET_LOCK names are server-wide, at most 64 characters).
+async function lockMigrations(db: Database, waitSeconds: number): Promise<() => Promise<void>> {
   if (db.dialect !== "mysql") return async () => {};
-  const t = await db.sequelize.transaction(); // pins one connection for GET_LOCK and RELEASE_LOCK
-  await db.sequelize.query("SELECT GET_LOCK('mpesa_cb_migrate', 60)", { transaction: t });
-  return async () => {
-    await db.sequelize.query("SELECT RELEASE_LOCK('mpesa_cb_migrate')", { transaction: t });
-    await t.commit();
-  };
+  const name = "CONCAT('mpesa_cb_migrate:', MD5(DATABASE()))";
+  try {
+    const t = await db.sequelize.transaction(); // pins one connection for GET_LOCK and RELEASE_LOCK
+    const [row] = await db.sequelize.query<{ got: unknown }>(`SELECT GET_LOCK(${name}, ?) AS got`,
+      { replacements: [Math.max(0, Math.round(waitSeconds))], type: QueryTypes.SELECT, transaction: t })
+      .catch(async (e: unknown) => { await t.rollback().catch(() => {}); throw e; });
+    if (Number(row?.got) !== 1) {
+      await t.rollback().catch(() => {});
+      throw new AppError("database", `another \`mpesa-cb migrate\` has held the migration lock of ${db.description} for ${waitSeconds} s`, {
+        hint: "let it finish (its database session shows in SHOW PROCESSLIST), then run `mpesa-cb migrate` again; `--status` lists what is pending",
+      });
+    }
+    return async () => {
+      await db.sequelize.query(`SELECT RELEASE_LOCK(${name})`, { transaction: t }).catch(() => {});
+      await t.commit().catch(() => {});
+    };
+  } catch (e) {
+    throw e instanceof AppError ? e : ledgerRefused("take the migration lock", e);
+  }
 }

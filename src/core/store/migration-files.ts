@@ -1,0 +1,46 @@
+// The versioned schema files in sql/ (embedded in the binary), in the order `migrate` applies them.
+import type { Dialect } from "./database.ts";
+import mysql001 from "../../../sql/mysql/001_legacy_tables.sql" with { type: "text" };
+import mysql002 from "../../../sql/mysql/002_callback_integrity.sql" with { type: "text" };
+import mysql003 from "../../../sql/mysql/003_outbox.sql" with { type: "text" };
+import mysql004 from "../../../sql/mysql/004_request_ids.sql" with { type: "text" };
+import mysql005 from "../../../sql/mysql/005_verdicts.sql" with { type: "text" };
+import mysql006 from "../../../sql/mysql/006_receipt_duplicates.sql" with { type: "text" };
+import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
+import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
+import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
+import sqlite004 from "../../../sql/sqlite/004_verdicts.sql" with { type: "text" };
+import sqlite005 from "../../../sql/sqlite/005_receipt_duplicates.sql" with { type: "text" };
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// The array's order is the order of application, not the version's: a file already applied somewhere never
+// changes its statements (a half-applied one resumes by statement count), so a step that must come before an
+// older file's statement is a new file placed before it. 006 sets shared receipts aside before 002's unique key.
+export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
+  mysql: [
+    { version: 1, name: "001_legacy_tables", sql: mysql001 },
+    { version: 6, name: "006_receipt_duplicates", sql: mysql006 },
+    { version: 2, name: "002_callback_integrity", sql: mysql002 },
+    { version: 3, name: "003_outbox", sql: mysql003 },
+    { version: 4, name: "004_request_ids", sql: mysql004 },
+    { version: 5, name: "005_verdicts", sql: mysql005 },
+  ],
+  sqlite: [
+    { version: 1, name: "001_initial", sql: sqlite001 },
+    { version: 2, name: "002_outbox", sql: sqlite002 },
+    { version: 3, name: "003_request_ids", sql: sqlite003 },
+    { version: 4, name: "004_verdicts", sql: sqlite004 },
+    { version: 5, name: "005_receipt_duplicates", sql: sqlite005 },
+  ],
+};
+
+/** Statements of one file: split at a semicolon that ends a line; comment lines dropped. */
+export function splitStatements(sql: string): string[] {
+  const code = sql.split("\n").filter((line) => !line.trim().startsWith("--")).join("\n");
+  return code.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s !== "");
+}
