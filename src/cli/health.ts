@@ -1,5 +1,5 @@
 // `mpesa-cb health`: asks a running server for /health, or with --direct checks the database itself.
-// Exit 0 healthy, 1 degraded, 2 down or unreachable (78: bad configuration, with --direct).
+// Exit 0 healthy, 1 degraded, 2 unhealthy or unreachable (78: bad configuration, with --direct).
 import { existsSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { createHealthCheck } from "../core/health.ts";
@@ -11,7 +11,7 @@ import { describeDatabase } from "../core/database-url.ts";
 import { addSettingOptions, loadConfig } from "./settings.ts";
 import { VERSION_LINE } from "./version.ts";
 
-export const HEALTH_EXIT: Record<HealthState, number> = { healthy: 0, degraded: 1, down: 2 };
+export const HEALTH_EXIT: Record<HealthState, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
 
 export interface HealthOptions {
   url?: string; direct?: boolean; timeout: number; json?: boolean; quiet?: boolean;
@@ -21,7 +21,7 @@ export interface HealthOptions {
 export function registerHealth(program: Command): void {
   const cmd = program
     .command("health")
-    .description("check mpesa-cb: exit 0 healthy, 1 degraded, 2 down or unreachable")
+    .description("check mpesa-cb: exit 0 healthy, 1 degraded, 2 unhealthy or unreachable")
     .option("--url <url>", "the server to ask [default http://127.0.0.1:$PORT, PORT from the environment, else 8000]")
     .option("--direct", "check the database itself, with the same settings as serve, instead of asking the server")
     .option("--timeout <ms>", "give up after this many milliseconds", milliseconds, 5000)
@@ -55,13 +55,13 @@ async function checkDirect(env: Record<string, string | undefined>, opts: Health
   const target = config.database;
   // Opening a missing SQLite file would create it (as root, in the service's directory): look first.
   if (target.dialect === "sqlite" && !existsSync(target.path)) {
-    return { state: "down", checked: describeDatabase(target), summary: "no database file: serve creates it on first start — is the data directory right? (MPESA_CB_DATA_DIR, --data-dir)" };
+    return { state: "unhealthy", checked: describeDatabase(target), summary: "no database file: serve creates it on first start — is the data directory right? (MPESA_CB_DATA_DIR, --data-dir)" };
   }
   let db;
   try {
     db = await openDatabase(target, { pool: 1, connectTimeoutMs: opts.timeout });
   } catch (e) {
-    if (isAppError(e) && e.kind === "database") return { state: "down", checked: describeDatabase(target), summary: `${e.message}${e.hint ? ` — ${e.hint}` : ""}` };
+    if (isAppError(e) && e.kind === "database") return { state: "unhealthy", checked: describeDatabase(target), summary: `${e.message}${e.hint ? ` — ${e.hint}` : ""}` };
     throw e;
   }
   try {

@@ -14,7 +14,7 @@ export interface HealthReport {
   uptimeSeconds: number;
   database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
   callbacks?: Record<string, number>;
-  spool?: { depth: number; oldestAgeSeconds: number | null };
+  spool?: { depth: number; oldestAgeSeconds: number | null; writable: boolean; error?: string };
   security?: Record<string, number>;
   verdicts?: Record<string, number>; // successes by authenticity verdict (matched, mismatch, unsolicited, …)
   telegram?: NotifierStatus["telegram"];
@@ -28,20 +28,20 @@ export interface HealthOptions {
   spool?: Spool;
   security?: () => Record<string, number>; // what the callback defences turned away or flagged since start
   notifications?: () => Promise<NotifierStatus> | undefined; // Telegram (getMe, cached) and the outbox
-  startedAt?: Date;
   timeoutMs?: number;
 }
 
 export function createHealthCheck(options: HealthOptions): () => Promise<HealthReport> {
-  const startedAt = options.startedAt ?? new Date();
+  const startedAt = new Date();
   return async () => {
     const [database, notifications, verdicts] = await Promise.all([
       checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.(), countVerdicts(options.db),
     ]);
-    const spool = options.spool?.stats();
+    const spool = options.spool ? { ...options.spool.stats(), ...options.spool.checkWritable() } : undefined;
     // Callbacks waiting in the spool are safe but not yet in the database; alerts that cannot reach Telegram are
-    // safe in the outbox but late: both are degraded, not down.
-    const degraded = (spool?.depth ?? 0) > 0 || notifications?.telegram.status === "down";
+    // safe in the outbox but late; a spool that cannot be written turns the next database outage into 503s: all
+    // degraded, not down.
+    const degraded = (spool?.depth ?? 0) > 0 || spool?.writable === false || notifications?.telegram.status === "down";
     return {
       status: database.status !== "up" ? "unhealthy" : degraded ? "degraded" : "healthy",
       timestamp: new Date().toISOString(),

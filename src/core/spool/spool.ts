@@ -20,7 +20,7 @@ export class Spool {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const f of this.frozenFiles().concat(this.hasActive() ? [ACTIVE] : [])) this.count(decodeRecords(readFileSync(join(dir, f))).records);
   }
 
@@ -29,9 +29,30 @@ export class Spool {
     return { depth: this.pending, oldestAgeSeconds: this.oldest ? Math.round((Date.now() - this.oldest.getTime()) / 1000) : null };
   }
 
+  /** Whether a callback could be spooled now: writes, fsyncs and removes a probe file (for /health, before an outage
+   * finds out). A directory that was removed is made again. */
+  checkWritable(): { writable: true } | { writable: false; error: string } {
+    const probe = join(this.dir, ".write-probe");
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const fd = openSync(probe, "w", 0o600);
+      try {
+        writeSync(fd, "ok");
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      unlinkSync(probe);
+      return { writable: true };
+    } catch (e) {
+      return { writable: false, error: `${this.dir}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+
   /** Appends and fsyncs; when it resolves, the requests survive a crash or power cut. Throws if the disk refuses. */
   append(requests: readonly CallbackRequest[]): Promise<void> {
     return this.exclusive(() => {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // removed while we ran: make it again
       const path = join(this.dir, ACTIVE);
       const created = !this.hasActive();
       const fd = openSync(path, "a", 0o600);

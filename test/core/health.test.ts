@@ -1,0 +1,41 @@
+// The health report the server really builds, from a real database and a real spool: what makes it degraded.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHealthCheck } from "../../src/core/health.ts";
+import { classifyReport } from "../../src/core/simulate/health-probe.ts";
+import { Spool } from "../../src/core/spool/spool.ts";
+import { openDatabase, type Database } from "../../src/core/store/database.ts";
+import { migrate } from "../../src/core/store/migrations.ts";
+import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
+
+describe.each(await testDialects())("health report on %s", (dialect) => {
+  let tdb: TestDatabase;
+  let db: Database;
+  const dir = mkdtempSync(join(tmpdir(), "mpesa-cb-health-"));
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect);
+    db = await openDatabase(tdb.target);
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db.close();
+    await tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("degraded while the spool holds anything, healthy once it is empty", async () => {
+    const spool = new Spool(join(dir, dialect));
+    const check = createHealthCheck({ db, version: "test", spool });
+    expect((await check()).status).toBe("healthy");
+    await spool.append([{ id: "r1", receivedAt: new Date(), sourceIp: null, route: "/mpesa/callback", rawBody: "{}" }]);
+    const report = await check();
+    expect([report.status, report.spool?.depth]).toEqual(["degraded", 1]);
+    expect(classifyReport({ ...report }, "here").summary).toContain("spool holds 1 callbacks not yet in the database");
+    const batch = await spool.next();
+    await spool.done(batch!);
+    expect((await check()).status).toBe("healthy");
+  });
+});
