@@ -1,5 +1,6 @@
 // Calls to Daraja through the real undici client (DESIGN.md: `undici/index.js`, not Bun's built-in), with timeouts.
 import { Agent, request } from "undici/index.js";
+import { describeError, scrubSecrets } from "../error-text.ts";
 
 export interface DarajaHttp {
   dispatcher: Agent;
@@ -29,26 +30,12 @@ export async function callDaraja(http: DarajaHttp, o: { method: "GET" | "POST"; 
     const text = await res.body.text();
     return { status: res.statusCode, body: parseJson(text) };
   } catch (e) {
-    throw new DarajaHttpError(scrub(http, `${o.method} ${new URL(o.url).pathname} failed: ${describe(e)}`));
+    throw new DarajaHttpError(scrubSecrets(`${o.method} ${new URL(o.url).pathname} failed: ${describeError(e)}`, http.secrets));
   }
 }
 
 export class DarajaHttpError extends Error {
   override readonly name = "DarajaHttpError";
-}
-
-/** Replaces every secret in `text` with `***` (not the toy ones under 6 characters: they would mangle the words). */
-export function scrub(http: Pick<DarajaHttp, "secrets">, text: string): string {
-  let out = text;
-  for (const s of http.secrets) if (s.length >= 6) out = out.split(s).join("***");
-  return out;
-}
-
-function describe(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const code = (e as { code?: unknown }).code;
-  const cause = e.cause instanceof Error ? `: ${e.cause.message}` : "";
-  return `${typeof code === "string" ? `${code} ` : ""}${e.message}${cause}`;
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,6 @@
 // M-Pesa Express Query (`POST /mpesa/stkpushquery/v1/query`, SPEC.md §3): asks Daraja how an STK payment ended.
-import { callDaraja, createDarajaHttp, scrub, type DarajaHttp } from "./daraja-http.ts";
+import { callDaraja, createDarajaHttp, type DarajaHttp } from "./daraja-http.ts";
+import { scrubSecrets } from "../error-text.ts";
 import { createTokenSource, type TokenSource } from "./oauth.ts";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter.ts";
 import { classifyStkQuery, type StkQueryAnswer } from "./stk-answer.ts";
@@ -36,7 +37,7 @@ export function createStkQueryClient(c: DarajaCredentials, o: StkQueryOptions = 
       try {
         return await queryOnce(ask, checkoutRequestId);
       } catch (e) {
-        return { kind: "error", message: scrub(http, e instanceof Error ? e.message : String(e)) };
+        return { kind: "error", message: scrubSecrets(e instanceof Error ? e.message : String(e), http.secrets) };
       }
     },
     close: () => http.dispatcher.close(),
@@ -65,6 +66,6 @@ async function queryOnce(a: Ask, checkoutRequestId: string): Promise<StkQueryAns
       continue;
     }
     const result = classifyStkQuery(answer.status, answer.body, checkoutRequestId);
-    return result.kind === "error" ? { kind: "error", message: scrub(http, result.message) } : result;
+    return result.kind === "error" ? { kind: "error", message: scrubSecrets(result.message, http.secrets) } : result;
   }
 }

@@ -1,5 +1,6 @@
 // Sends through node-telegram-bot-api 2.x: explicit timeout, no retries of its own (the outbox retries), token scrubbed.
 import { Api, TelegramApiError } from "node-telegram-bot-api";
+import { describeError, scrubSecrets } from "../error-text.ts";
 
 export type SendResult =
   | { ok: true; messageId: number }
@@ -54,20 +55,7 @@ export function classifySendError(e: unknown, scrub: (text: string) => string): 
   return { ok: false, permanent: false, retryAfterMs: null, error: scrub(describeError(e)) };
 }
 
-/** The error and its causes in one line: the library wraps fetch failures ("Network request failed: sendMessage"). */
-export function describeError(e: unknown): string {
-  const parts: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 4; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    const message = cur instanceof Error ? cur.message : String(cur);
-    parts.push(typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message);
-    cur = cur instanceof Error ? cur.cause : undefined;
-  }
-  return parts.filter((p, i) => p !== "" && parts.indexOf(p) === i).join(": ");
-}
-
 /** Removes the bot token (as is, and URL-encoded) from any text: fetch errors may quote the request URL. */
 export function tokenScrubber(token: string): (text: string) => string {
-  const forms = [...new Set([token, encodeURIComponent(token)])].filter((f) => f.length > 0);
-  return (text) => forms.reduce((t, form) => t.split(form).join("<bot-token>"), text);
+  return (text) => scrubSecrets(text, [token], "<bot-token>");
 }

@@ -1,6 +1,6 @@
 // The real node-telegram-bot-api client against a fake Bot API server: what each answer means, and no token leaks.
 import { afterAll, describe, expect, test } from "bun:test";
-import { createTelegramClient, describeError, tokenScrubber } from "../../../src/core/notify/telegram.ts";
+import { createTelegramClient, tokenScrubber } from "../../../src/core/notify/telegram.ts";
 import { FakeTelegram, type FakeAnswer } from "../../support/fake-telegram.ts";
 
 const TOKEN = "123456:TEST-token_secret";
@@ -57,9 +57,4 @@ test.each([
   const out = tokenScrubber(TOKEN)(text);
   expect(out).toContain("<bot-token>");
   expect(out.includes(TOKEN) || out.includes(encodeURIComponent(TOKEN))).toBe(false);
-});
-
-test("describeError follows causes and names their codes once", () => {
-  const e = new Error("Network request failed: sendMessage", { cause: Object.assign(new Error("Unable to connect"), { code: "ConnectionRefused" }) });
-  expect(describeError(e)).toBe("Network request failed: sendMessage: Unable to connect (ConnectionRefused)");
 });
