@@ -1,6 +1,7 @@
 // One callback, one straight path: raw text → JSON → validated STK callback → shared transaction → reply.
 import type { ConsolaInstance } from "consola";
-import { parseJson, parseStkCallback } from "../daraja/parse-stk.ts";
+import { parseJson, parseStkCallback, type StkCallback } from "../daraja/parse-stk.ts";
+import { formatKes } from "../money.ts";
 import { maskPhone } from "../phone.ts";
 import { isAppError } from "../errors.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -82,17 +83,30 @@ export function createIngest(options: IngestOptions): Ingest {
       return;
     }
     const review = outcome === "conflict" || outcome === "late-success" || outcome === "quarantined";
-    if (!review && logger.level < DEBUG) return; // the hot path: no line is built that nobody will print
-    const cb = item.parsed.value;
-    const line = `${outcome} ${cb.checkoutRequestId} ${cb.status} code=${cb.resultCode}${cb.phone ? ` phone=${maskPhone(cb.phone)}` : ""}`;
-    if (review) logger.warn(`callback ${line}: needs review`);
-    else logger.debug(`callback ${line}`);
+    // A payment reaching its outcome is a money event: one info line each, phone masked (DESIGN.md promise 7).
+    const money = outcome === "new" || outcome === "updated";
+    const level = review ? WARN : money ? INFO : DEBUG;
+    if (logger.level < level) return; // the hot path: no line is built that nobody will print
+    const line = describeCallback(item.parsed.value, outcome);
+    if (review) logger.warn(`${line}: needs review`);
+    else if (money) logger.info(line);
+    else logger.debug(line);
   }
 
   return { handle, drain: () => committer.drain(), counts: () => ({ ...counts }) };
 }
 
-const DEBUG = 4; // consola's level for debug lines
+const [WARN, INFO, DEBUG] = [1, 3, 4]; // consola's levels
+
+/** `payment ws_CO_… Success KES 1,500.00 receipt TEI… phone 2547******01 (new)`: what an operator greps for. */
+function describeCallback(cb: StkCallback, outcome: ItemOutcome): string {
+  const facts = [
+    cb.amountCents === null ? null : formatKes(cb.amountCents),
+    cb.receipt === null ? null : `receipt ${cb.receipt}`,
+    cb.phone === null ? null : `phone ${maskPhone(cb.phone)}`,
+  ].filter((f) => f !== null);
+  return `payment ${cb.checkoutRequestId} ${cb.status} (code ${cb.resultCode})${facts.length > 0 ? ` ${facts.join(" ")}` : ""}: ${outcome}`;
+}
 
 /** Raw request → parsed item; the same for live requests and for replays from the spool. */
 export function toItem(request: CallbackRequest): IngestItem {

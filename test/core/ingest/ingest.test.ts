@@ -1,0 +1,52 @@
+// Ingest on real databases, with a logger that keeps its lines: one info line per money event, phone masked.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createConsola } from "consola";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createIngest, type Ingest } from "../../../src/core/ingest/ingest.ts";
+import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
+import { openDatabase, type Database } from "../../../src/core/store/database.ts";
+import { migrate } from "../../../src/core/store/migrations.ts";
+import { Spool } from "../../../src/core/spool/spool.ts";
+import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { failureBody, successBody, uniqueId } from "../../support/callbacks.ts";
+
+describe.each(await testDialects())("ingest on %s", (dialect) => {
+  let tdb: TestDatabase;
+  let db: Database;
+  let ingest: Ingest;
+  const lines: { level: string; text: string }[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "mpesa-cb-ingest-"));
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect);
+    db = await openDatabase(tdb.target);
+    await migrate(db);
+    const logger = createConsola({ level: 3, reporters: [{ log: (o) => void lines.push({ level: o.type, text: o.args.join(" ") }) }] });
+    ingest = createIngest({ store: createCallbackStore(db), spool: new Spool(dir), maxBatch: 16, windowMs: 1, writers: 1, logger });
+  });
+  afterAll(async () => {
+    await ingest.drain();
+    await db.close();
+    await tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const request = (rawBody: string) => ({ id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "196.201.214.200", route: "/mpesa/callback", rawBody });
+
+  test("one info line per final outcome, with amount and receipt, the phone masked; none for a duplicate", async () => {
+    const [paid, cancelled] = [uniqueId(), uniqueId()];
+    const receipt = `L${paid.slice(-9)}`;
+    lines.length = 0;
+    expect((await ingest.handle(request(successBody(paid, receipt, "1500.50")))).status).toBe(200);
+    expect((await ingest.handle(request(failureBody(cancelled)))).status).toBe(200);
+    expect((await ingest.handle(request(successBody(paid, receipt, "1500.50")))).body.outcome).toBe("duplicate");
+    const info = lines.filter((l) => l.level === "info").map((l) => l.text);
+    expect(info).toEqual([
+      `payment ${paid} Success (code 0) KES 1,500.50 receipt ${receipt} phone 2547******01: new`,
+      `payment ${cancelled} Cancelled (code 1032): new`,
+    ]);
+    expect(lines.map((l) => l.text).join("\n")).not.toContain("254700000001");
+  });
+});
