@@ -32,11 +32,6 @@ export class GroupCommit<T, R> {
     });
   }
 
-  /** Items waiting to be written. */
-  get depth(): number {
-    return this.queue.length;
-  }
-
   /** Resolves when nothing is queued or being written (for shutdown). */
   drain(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
