@@ -3,34 +3,46 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
 import { Database } from "bun:sqlite";
 import { successBody, uniqueId } from "../support/callbacks.ts";
+import { builtBinary } from "../support/built-binary.ts";
+import { collectOutput, listeningUrl } from "../support/serve-process.ts";
+import { waitFor } from "../support/wait-for.ts";
 
-const root = resolve(import.meta.dir, "../..");
 let dir: string;
 let bin: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mpesa-cb-e2e-"));
-  // This machine's binary only: the cross-compiled release build has its own test (test/scripts/build.test.ts).
-  const build = Bun.spawnSync(["bash", "scripts/build.sh"], { cwd: root, env: { ...process.env, MPESA_CB_TARGETS: "host" }, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  // This machine's binary only, built by scripts/build.sh: the cross-compiled release has its own test
+  // (test/scripts/build.test.ts).
   bin = join(dir, "mpesa-cb");
-  copyFileSync(join(root, "dist/mpesa-cb"), bin);
-}, 120_000);
+  copyFileSync(await builtBinary(), bin);
+}, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}) {
   return Bun.spawnSync([bin, ...args], { cwd: dir, env, stdout: "pipe", stderr: "pipe" });
 }
 
-async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await Bun.sleep(100);
+/** The binary's `serve` on port 0: it binds a free port itself, and its "listening on" line says which. */
+async function startServe(args: string[]): Promise<{ proc: Subprocess; url: string; port: number; output(): string }> {
+  const proc = Bun.spawn([bin, "serve", "--port", "0", "--host", "127.0.0.1", ...args], { cwd: dir, env: {}, stdout: "pipe", stderr: "pipe" });
+  let text = "";
+  collectOutput(proc, (chunk) => (text += chunk));
+  let url: string | null = null;
+  try {
+    await waitFor(() => (url = listeningUrl(text)) !== null || proc.exitCode !== null, { what: "serve's listening line", timeoutMs: 30_000 });
+    if (url === null) throw new Error(`serve exited ${proc.exitCode}`);
+    const found: string = url;
+    await waitFor(() => fetch(`${found}/health`).then((r) => r.ok, () => false), { what: `${found}/health to answer 200`, timeoutMs: 30_000 });
+  } catch (e) {
+    proc.kill("SIGKILL");
+    throw new Error(`${String(e)}\n${text}`);
   }
-  throw new Error(`server at ${url} never became healthy`);
+  const found: string = url;
+  return { proc, url: found, port: Number(new URL(found).port), output: () => text };
 }
 
 describe("compiled binary", () => {
@@ -52,11 +64,8 @@ describe("compiled binary", () => {
   });
 
   test("env -i: serves a callback into SQLite, answers /health, passes simulate, stops on SIGTERM", async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = Bun.spawn([bin, "serve", "--port", String(port), "--host", "127.0.0.1"], { cwd: dir, env: {}, stdout: "pipe", stderr: "pipe" });
-    const url = `http://127.0.0.1:${port}`;
+    const { proc, url } = await startServe([]);
     try {
-      await waitForHealth(url);
       const id = uniqueId();
       const res = await fetch(`${url}/mpesa/callback`, { method: "POST", body: successBody(id, `E${id.slice(-9)}`), headers: { "content-type": "application/json" } });
       expect(res.status).toBe(200);
@@ -77,11 +86,8 @@ describe("compiled binary", () => {
   });
 
   test("compiled simulate and health against a compiled serve: every scenario, a load run, then down after SIGTERM", async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = Bun.spawn([bin, "serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", "data-sim"], { cwd: dir, env: {}, stdout: "pipe", stderr: "pipe" });
-    const url = `http://127.0.0.1:${port}`;
+    const { proc, url, port } = await startServe(["--data-dir", "data-sim"]);
     try {
-      await waitForHealth(url);
       const all = run(["simulate", "--url", url, "--json", "--scenario", "root,health,success,failed,invalid,timeout,insufficient,wrong-pin,expired,balance-no-value,duplicate-burst,late-success"]);
       const report = JSON.parse(all.stdout.toString()) as { passed: boolean; results: { passed: boolean }[] };
       expect([all.exitCode, report.passed, report.results.length]).toEqual([0, true, 12]);
@@ -100,6 +106,14 @@ describe("compiled binary", () => {
     expect(sim.stdout.toString()).toMatch(/FAIL root\s.*connection refused/);
     expect(run(["health", "--direct", "--data-dir", "data-sim"]).exitCode).toBe(0); // the database outlives the server
   });
+
+  test("scripts/smoke.sh passes on this binary, on the free port the server took and reported", () => {
+    const r = Bun.spawnSync(["bash", resolve(import.meta.dir, "../../scripts/smoke.sh"), bin], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
+    const out = r.stdout.toString();
+    expect([r.exitCode, r.stderr.toString()]).toEqual([0, ""]);
+    expect(out).toContain("6 passed, 0 failed");
+    expect(out).toMatch(/smoke test passed: mpesa-cb 0\.1\.0 \(\w+\) on http:\/\/127\.0\.0\.1:[1-9]\d*\n$/);
+  }, 60_000);
 
   test("health against nothing listening exits 2", () => {
     const r = run(["health", "--url", "http://127.0.0.1:1"]);
