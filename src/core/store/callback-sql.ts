@@ -6,7 +6,7 @@ import type { StoredPayment } from "../payment-state.ts";
 import type { PaymentStatus } from "../payment.ts";
 import type { Problem } from "../result.ts";
 import { parseAmountToCents } from "../money.ts";
-import { toSqlUtc } from "../time.ts";
+import { nairobiWallTime, toSqlUtc } from "../time.ts";
 
 export interface PaymentRow {
   checkout_request_id: string;
@@ -31,18 +31,18 @@ export function toStored(r: PaymentRow): StoredPayment {
 }
 
 export function insertPaymentsSql(rows: number): string {
-  const row = `(${new Array(13).fill("?").join(",")},${VERDICT_ON_INSERT})`;
+  const row = `(${new Array(14).fill("?").join(",")},${VERDICT_ON_INSERT})`;
   return `INSERT INTO transactions (checkout_request_id, merchant_request_id, result_code, result_desc, amount,
-    mpesa_receipt_number, phone_number, transaction_date, status, superseded_status, conflict_count, last_conflict_code,
-    last_conflict_at, verdict) VALUES ${new Array(rows).fill(row).join(",")}`;
+    mpesa_receipt_number, phone_number, transaction_date, transaction_date_utc, status, superseded_status, conflict_count,
+    last_conflict_code, last_conflict_at, verdict) VALUES ${new Array(rows).fill(row).join(",")}`;
 }
 
 /** The row's values, then the verdict expression's: `whenMatched` is `matched`, or `pending` while Daraja confirms. */
 export function insertPaymentValues(w: PaymentWrite, whenMatched: string): unknown[] {
-  const fields = paymentFields(w);
-  const [amount, phone, status] = [fields[3], fields[5], fields[7]];
-  return [w.checkoutRequestId, ...fields, w.conflictCount, w.lastConflictCode, conflictTime(w),
-    status, w.checkoutRequestId, w.checkoutRequestId, amount, phone, phone, whenMatched];
+  const cb = sourceOf(w);
+  const [amount, phone] = [centsToDecimal(cb.amountCents), cb.phone];
+  return [w.checkoutRequestId, ...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w),
+    cb.status, w.checkoutRequestId, w.checkoutRequestId, amount, phone, phone, whenMatched];
 }
 
 /** A conflicting callback: the stored outcome stays, the row is flagged. */
@@ -56,7 +56,8 @@ export function flagPaymentValues(w: PaymentWrite): unknown[] {
 // Values the callback does not carry (a failure has no amount or phone) keep what the row had.
 export const UPDATE_PAYMENT_SQL = `UPDATE transactions SET merchant_request_id = COALESCE(?, merchant_request_id),
   result_code = ?, result_desc = ?, amount = COALESCE(?, amount), mpesa_receipt_number = ?,
-  phone_number = COALESCE(?, phone_number), transaction_date = COALESCE(?, transaction_date), status = ?,
+  phone_number = COALESCE(?, phone_number), transaction_date = COALESCE(?, transaction_date),
+  transaction_date_utc = COALESCE(?, transaction_date_utc), status = ?,
   superseded_status = COALESCE(?, superseded_status), conflict_count = ?, last_conflict_code = COALESCE(?, last_conflict_code),
   last_conflict_at = COALESCE(?, last_conflict_at), updated_at = CURRENT_TIMESTAMP WHERE checkout_request_id = ?`;
 
@@ -79,13 +80,20 @@ export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Prob
   ];
 }
 
-// merchant_request_id … superseded_status, in the column order of the statements above.
+function sourceOf(w: PaymentWrite): NonNullable<PaymentWrite["source"]> {
+  if (w.source === null) throw new Error(`payment ${w.checkoutRequestId}: a full write needs the callback it comes from`);
+  return w.source;
+}
+
+// merchant_request_id … superseded_status, in the column order of the statements above. The payment's time goes
+// in twice: Nairobi wall time in transaction_date (the original server's meaning, for its readers), UTC in
+// transaction_date_utc (what mpesa-cb reads).
 function paymentFields(w: PaymentWrite): unknown[] {
-  const cb = w.source;
-  if (cb === null) throw new Error(`payment ${w.checkoutRequestId}: a full write needs the callback it comes from`);
+  const cb = sourceOf(w);
+  const at = cb.transactionDate;
   return [
     cb.merchantRequestId, cb.resultCode, cb.resultDesc, centsToDecimal(cb.amountCents), cb.receipt, cb.phone,
-    cb.transactionDate ? toSqlUtc(cb.transactionDate) : null, cb.status, w.supersededStatus,
+    at ? nairobiWallTime(at) : null, at ? toSqlUtc(at) : null, cb.status, w.supersededStatus,
   ];
 }
 

@@ -16,10 +16,11 @@ export interface ClaimedNotification {
 type Row = Record<string, unknown>;
 
 // Receipts need no raw body: they are rendered from the payment as stored. A receipt's recipient is a chat id: as a
-// number it finds its user by the unique index.
+// number it finds its user by the unique index. The payment's time is transaction_date_utc (transaction_date is
+// Nairobi wall time, kept for the original server's readers).
 const selectRowsSql = (dialect: Dialect) => `SELECT n.id, n.notification_type, n.recipient, n.event_key, n.attempts,
   t.checkout_request_id, t.status, t.result_code, t.result_desc, t.amount, t.mpesa_receipt_number, t.phone_number,
-  t.transaction_date, t.superseded_status, t.conflict_count, t.verdict,
+  t.transaction_date_utc, t.superseded_status, t.conflict_count, t.verdict,
   l.outcome AS trigger_outcome, l.received_at AS trigger_received_at,
   CASE WHEN n.notification_type = 'receipt' THEN NULL ELSE l.raw_payload END AS trigger_payload,
   pr.account_reference, u.first_name
@@ -42,7 +43,7 @@ function toClaimed(r: Row): ClaimedNotification {
     payment: {
       checkoutRequestId: String(r.checkout_request_id), status: String(r.status), resultCode: text(r.result_code),
       resultDesc: text(r.result_desc), amountCents: parseAmountToCents(r.amount), receipt: text(r.mpesa_receipt_number),
-      phone: text(r.phone_number), paidAt: utc(r.transaction_date), supersededStatus: text(r.superseded_status),
+      phone: text(r.phone_number), paidAt: utc(r.transaction_date_utc), supersededStatus: text(r.superseded_status),
       conflictCount: Number(r.conflict_count ?? 0), verdict: text(r.verdict),
     },
     trigger: trigger(r),
