@@ -1,4 +1,5 @@
 // Time is explicit (DESIGN.md promise 6): Daraja's YYYYMMDDHHmmss is Nairobi local time, stored as UTC.
+// The one place that knows Nairobi's offset: every conversion to or from Nairobi time is here.
 
 // Kenya is on EAT, UTC+3 all year (no daylight saving), so the offset is a constant.
 const NAIROBI_OFFSET_MS = 3 * 60 * 60 * 1000;
@@ -25,4 +26,14 @@ export function parseDarajaTimestamp(v: unknown): Date | null {
 /** `YYYY-MM-DD HH:MM:SS` in UTC, the text form DATETIME columns take in both MySQL and SQLite. */
 export function toSqlUtc(date: Date): string {
   return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** `YYYY-MM-DD HH:MM:SS` as a clock in Nairobi shows the instant (the original server's transaction_date). */
+export function nairobiWallTime(date: Date): string {
+  return toSqlUtc(new Date(date.getTime() + NAIROBI_OFFSET_MS));
+}
+
+/** Daraja's `YYYYMMDDHHmmss` in Nairobi time (an STK request's `Timestamp`): parseDarajaTimestamp's inverse. */
+export function darajaTimestamp(date: Date): string {
+  return nairobiWallTime(date).replace(/[- :]/g, "");
 }

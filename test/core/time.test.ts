@@ -1,6 +1,8 @@
 // Daraja's YYYYMMDDHHmmss is Nairobi time (UTC+3, no DST); stored as UTC.
 import { describe, expect, test } from "bun:test";
-import { parseDarajaTimestamp, toSqlUtc } from "../../src/core/time.ts";
+import { Glob } from "bun";
+import { join } from "node:path";
+import { darajaTimestamp, nairobiWallTime, parseDarajaTimestamp, toSqlUtc } from "../../src/core/time.ts";
 
 describe("parseDarajaTimestamp", () => {
   test.each([
@@ -48,4 +50,32 @@ describe("toSqlUtc", () => {
     const nairobi = parseDarajaTimestamp(20250115103112);
     expect(nairobi && toSqlUtc(nairobi)).toBe("2025-01-15 07:31:12");
   });
+});
+
+describe("nairobiWallTime and darajaTimestamp", () => {
+  test.each([
+    ["2025-01-15T07:31:12.000Z", "2025-01-15 10:31:12", "20250115103112"],
+    ["2024-12-31T22:59:59.999Z", "2025-01-01 01:59:59", "20250101015959"], // the next day, and year, in Nairobi
+    ["2025-07-15T07:31:12.000Z", "2025-07-15 10:31:12", "20250715103112"], // no daylight saving
+  ] as const)("%p → %p, %p", (iso, wall, stamp) => {
+    expect(nairobiWallTime(new Date(iso))).toBe(wall);
+    expect(darajaTimestamp(new Date(iso))).toBe(stamp);
+  });
+
+  test("darajaTimestamp is parseDarajaTimestamp's inverse", () => {
+    const at = new Date("2025-03-01T00:00:07.000Z");
+    expect(parseDarajaTimestamp(darajaTimestamp(at))?.toISOString()).toBe(at.toISOString());
+  });
+});
+
+// One of each (issue 10): Nairobi's offset lives in time.ts; every other file asks time.ts.
+test("the Nairobi offset is written once, in src/core/time.ts", async () => {
+  const src = join(import.meta.dir, "../../src");
+  const offenders: string[] = [];
+  for await (const file of new Glob("**/*.ts").scan(src)) {
+    if (file === "core/time.ts") continue;
+    const text = await Bun.file(join(src, file)).text();
+    if (/3 \* 60 \* 60 \* 1000|10_?800_?000|NAIROBI_OFFSET|\+ 3 \* 3600/.test(text)) offenders.push(file);
+  }
+  expect(offenders).toEqual([]);
 });

@@ -1,4 +1,5 @@
 // Pure: the pieces of Telegram's HTML parse mode; every dynamic value goes through escapeHtml.
+import { nairobiWallTime } from "../time.ts";
 
 /** Telegram's HTML mode needs exactly these three escaped outside tags (Markdown would break on M-Pesa text). */
 export function escapeHtml(text: string): string {
@@ -22,10 +23,7 @@ export function lines(parts: readonly (string | null)[]): string {
   return parts.filter((p): p is string => p !== null).join("\n");
 }
 
-// Kenya is on EAT, UTC+3 all year (no daylight saving).
-const NAIROBI_OFFSET_MS = 3 * 60 * 60 * 1000;
-
 /** `2025-01-15 10:31:12 EAT`: what the payer's phone showed, not the server's UTC. */
 export function formatNairobiTime(date: Date): string {
-  return `${new Date(date.getTime() + NAIROBI_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ")} EAT`;
+  return `${nairobiWallTime(date)} EAT`;
 }
