@@ -70,6 +70,21 @@ describe.each(await testDialects())("verdicts on %s", (dialect) => {
     expect(await verdictOf(id)).toBe("matched");
   });
 
+  // On MariaDB a batch of new payments takes the one-round-trip path: its successes get their verdict in the INSERT,
+  // also when an earlier callback of the same batch was a cancel (the plan holds one insert, never an update).
+  test.each([
+    ["a cancel then a success in one batch → late success, matched, receipt", "failure-first", ["new", "late-success"]],
+    ["a success then a cancel in one batch → the success stays, matched, receipt", "success-first", ["new", "conflict"]],
+  ] as const)("%s", async (_, order, outcomes) => {
+    const id = uniqueId();
+    await requested(id, "1500.00");
+    const store = createCallbackStore(db, { notify: notifyTargets(telegram) });
+    const pair = [item(failure(id)), item(success(id, `B${id.slice(-9)}`, 150000))];
+    expect(await store.writeBatch(order === "failure-first" ? pair : pair.reverse())).toEqual([...outcomes]);
+    expect(await verdictOf(id)).toBe("matched");
+    expect((await queued(id)).sort()).toEqual(["admin", "conflict", "receipt"]); // the conflict alert too
+  });
+
   test("MPESA_CB_UNSOLICITED=reject: an unsolicited success is refused and kept in callback_logs; ours and failures pass", async () => {
     const [ours, stranger, failed] = [uniqueId(), uniqueId(), uniqueId()];
     await requested(ours, "1500.00");
