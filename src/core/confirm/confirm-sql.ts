@@ -1,7 +1,8 @@
 // The confirmer's statements on `transactions`: find successes due for a check, claim one under a lease, record the result.
 import { QueryTypes } from "sequelize";
-import type { Database, Dialect } from "../store/database.ts";
+import type { Database } from "../store/database.ts";
 import type { Verdict } from "../store/verdict-sql.ts";
+import { plusValue, utcPlusSql } from "../store/db-clock.ts";
 
 export interface DueCheck {
   id: number;
@@ -10,27 +11,17 @@ export interface DueCheck {
   expired: boolean; // older than the confirmation's time limit
 }
 
-// The database's clock (UTC), so that every process agrees on what is due whatever the hosts' clocks say.
-function nowShifted(dialect: Dialect, sign: "+" | "-"): string {
-  if (dialect === "sqlite") return "strftime('%Y-%m-%d %H:%M:%f','now',?)";
-  return sign === "+" ? "DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND)" : "DATE_SUB(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND)";
-}
-
-function shift(dialect: Dialect, sign: "+" | "-", ms: number): number | string {
-  const whole = Math.max(0, Math.round(ms));
-  return dialect === "mysql" ? whole * 1000 : `${sign}${(whole / 1000).toFixed(3)} seconds`;
-}
-
 /** Successes waiting for Daraja whose next check is due (the first one `firstDelayMs` after the callback). */
 export async function findDue(db: Database, o: { limit: number; firstDelayMs: number; maxAgeMs: number }): Promise<DueCheck[]> {
   const d = db.dialect;
+  const at = utcPlusSql(d); // the database's clock (UTC), so that every process agrees on what is due
   const rows = await db.sequelize.query<Record<string, unknown>>(
-    `SELECT id, checkout_request_id, verify_attempts, CASE WHEN created_at <= ${nowShifted(d, "-")} THEN 1 ELSE 0 END AS expired
+    `SELECT id, checkout_request_id, verify_attempts, CASE WHEN created_at <= ${at} THEN 1 ELSE 0 END AS expired
      FROM transactions
      WHERE status = 'Success' AND verdict = 'pending'
-       AND ((verify_next_at IS NULL AND created_at <= ${nowShifted(d, "-")}) OR verify_next_at <= ${nowShifted(d, "+")})
+       AND ((verify_next_at IS NULL AND created_at <= ${at}) OR verify_next_at <= ${at})
      ORDER BY verify_next_at, id LIMIT ${Math.max(1, Math.floor(o.limit))}`,
-    { type: QueryTypes.SELECT, replacements: [shift(d, "-", o.maxAgeMs), shift(d, "-", o.firstDelayMs), shift(d, "+", 0)] },
+    { type: QueryTypes.SELECT, replacements: [plusValue(d, -Math.max(0, o.maxAgeMs)), plusValue(d, -Math.max(0, o.firstDelayMs)), plusValue(d, 0)] },
   );
   return rows.map((r) => ({ id: Number(r.id), checkoutRequestId: String(r.checkout_request_id), attempts: Number(r.verify_attempts), expired: Number(r.expired) === 1 }));
 }
@@ -46,9 +37,9 @@ async function update(db: Database, sql: string, replacements: unknown[]): Promi
  */
 export function claimCheck(db: Database, row: DueCheck, leaseMs: number): Promise<boolean> {
   return update(db,
-    `UPDATE transactions SET verify_attempts = verify_attempts + 1, verify_next_at = ${nowShifted(db.dialect, "+")}
+    `UPDATE transactions SET verify_attempts = verify_attempts + 1, verify_next_at = ${utcPlusSql(db.dialect)}
      WHERE id = ? AND verify_attempts = ? AND verdict = 'pending' AND status = 'Success'`,
-    [shift(db.dialect, "+", leaseMs), row.id, row.attempts]);
+    [plusValue(db.dialect, Math.max(0, leaseMs)), row.id, row.attempts]);
 }
 
 /** Sets the verdict, while the claim (attempt `attempts + 1`) is still ours. */
@@ -61,6 +52,6 @@ export function recordVerdict(db: Database, row: DueCheck, verdict: Verdict, det
 /** Schedules the next check after `delayMs`, while the claim is still ours. */
 export function scheduleRetry(db: Database, row: DueCheck, delayMs: number, detail: string): Promise<boolean> {
   return update(db,
-    `UPDATE transactions SET verify_next_at = ${nowShifted(db.dialect, "+")}, verdict_detail = ? WHERE id = ? AND verify_attempts = ? AND verdict = 'pending'`,
-    [shift(db.dialect, "+", delayMs), detail.slice(0, 255), row.id, row.attempts + 1]);
+    `UPDATE transactions SET verify_next_at = ${utcPlusSql(db.dialect)}, verdict_detail = ? WHERE id = ? AND verify_attempts = ? AND verdict = 'pending'`,
+    [plusValue(db.dialect, Math.max(0, delayMs)), detail.slice(0, 255), row.id, row.attempts + 1]);
 }

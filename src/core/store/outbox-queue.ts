@@ -1,7 +1,7 @@
 // The worker's side of the outbox: claims due rows under a lease, records each result only while it holds the claim.
 import { QueryTypes, Transaction } from "sequelize";
 import type { Database } from "./database.ts";
-import { nowPlusSql, nowSql, plusValue } from "./outbox-sql.ts";
+import { plusValue, secondsSinceSql, utcNowSql, utcPlusSql } from "./db-clock.ts";
 import { loadNotifications, type ClaimedNotification } from "./outbox-rows.ts";
 
 export type { ClaimedNotification } from "./outbox-rows.ts";
@@ -26,7 +26,7 @@ export interface OutboxQueue {
 
 export function createOutboxQueue(db: Database): OutboxQueue {
   const { sequelize, dialect } = db;
-  const now = nowSql(dialect);
+  const now = utcNowSql(dialect);
   const update = async (sql: string, replacements: unknown[]) =>
     ((await sequelize.query(sql, { replacements, type: QueryTypes.UPDATE })) as unknown as [unknown, number])[1] > 0;
   // Results are recorded only by the worker that still holds the claim.
@@ -41,8 +41,8 @@ export function createOutboxQueue(db: Database): OutboxQueue {
       update(`UPDATE notifications SET status = 'sent', attempts = attempts + 1, telegram_message_id = ?, message = ?, sent_at = ${now}, ${unclaim} ${mine}`,
         [messageId, text, id, owner]),
     markRetry: (id, owner, delayMs, error) =>
-      update(`UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ${nowPlusSql(dialect)}, error_message = ?, ${unclaim} ${mine}`,
-        [plusValue(dialect, delayMs), error, id, owner]),
+      update(`UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ${utcPlusSql(dialect)}, error_message = ?, ${unclaim} ${mine}`,
+        [plusValue(dialect, Math.max(0, delayMs)), error, id, owner]),
     markFailed: (id, owner, error, text) =>
       update(`UPDATE notifications SET status = 'failed', attempts = attempts + 1, error_message = ?, message = ?, ${unclaim} ${mine}`,
         [error, text, id, owner]),
@@ -59,7 +59,7 @@ export function createOutboxQueue(db: Database): OutboxQueue {
 // moment (row locks, SKIP LOCKED) instead of waiting for them; SQLite has one writer at a time (IMMEDIATE).
 async function claimIds(db: Database, owner: string, limit: number, leaseMs: number): Promise<number[]> {
   const { sequelize, dialect } = db;
-  const now = nowSql(dialect);
+  const now = utcNowSql(dialect);
   const due = `status = 'pending' AND next_attempt_at <= ${now} AND (claimed_until IS NULL OR claimed_until <= ${now})`;
   const lock = dialect === "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
   const txOptions = dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
@@ -70,17 +70,15 @@ async function claimIds(db: Database, owner: string, limit: number, leaseMs: num
     );
     const ids = rows.map((r) => Number(r.id));
     if (ids.length === 0) return ids;
-    await sequelize.query(`UPDATE notifications SET claimed_by = ?, claimed_until = ${nowPlusSql(dialect)} WHERE id IN (${ids.map(() => "?").join(",")})`,
-      { replacements: [owner, plusValue(dialect, leaseMs), ...ids], transaction });
+    await sequelize.query(`UPDATE notifications SET claimed_by = ?, claimed_until = ${utcPlusSql(dialect)} WHERE id IN (${ids.map(() => "?").join(",")})`,
+      { replacements: [owner, plusValue(dialect, Math.max(0, leaseMs)), ...ids], transaction });
     return ids;
   });
 }
 
 // Only the outbox's own rows (they have an event key): the original server's history is not a backlog.
 async function readStats(db: Database): Promise<OutboxStats> {
-  const age = db.dialect === "mysql"
-    ? "TIMESTAMPDIFF(SECOND, MIN(CASE WHEN status = 'pending' THEN created_at END), NOW())"
-    : "CAST(strftime('%s','now') - strftime('%s', MIN(CASE WHEN status = 'pending' THEN created_at END)) AS INTEGER)";
+  const age = secondsSinceSql(db.dialect, "MIN(CASE WHEN status = 'pending' THEN created_at END)");
   const [row] = await db.sequelize.query<Record<string, number | string | null>>(
     `SELECT SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending, SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
        ${age} AS age FROM notifications WHERE status IN ('pending','failed') AND event_key IS NOT NULL`,

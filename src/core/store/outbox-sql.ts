@@ -1,21 +1,7 @@
-// Queues notifications inside the callback transaction (INSERT … SELECT, so no round trip for ids); the outbox clock.
+// Queues notifications inside the callback transaction (INSERT … SELECT, so no round trip for ids).
 import type { Dialect } from "./database.ts";
+import { utcNowSql } from "./db-clock.ts";
 import type { OutboxEvent } from "../notify/notification-plan.ts";
-
-/** The database's clock (UTC, milliseconds), so that every process's leases agree whatever the hosts' clocks say. */
-export function nowSql(dialect: Dialect): string {
-  return dialect === "mysql" ? "UTC_TIMESTAMP(3)" : "strftime('%Y-%m-%d %H:%M:%f','now')";
-}
-
-/** The database's clock plus a `?` number of milliseconds; `plusValue` gives the value for that `?`. */
-export function nowPlusSql(dialect: Dialect): string {
-  return dialect === "mysql" ? "DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND)" : "strftime('%Y-%m-%d %H:%M:%f','now',?)";
-}
-
-export function plusValue(dialect: Dialect, ms: number): number | string {
-  const whole = Math.max(0, Math.round(ms));
-  return dialect === "mysql" ? whole * 1000 : `+${(whole / 1000).toFixed(3)} seconds`;
-}
 
 // A second copy of an event meets the unique key and is skipped; any other error still fails the batch.
 function onDuplicateSkip(dialect: Dialect): string {
@@ -58,7 +44,7 @@ function payerChatSql(dialect: Dialect): string {
  */
 export function insertEvents(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement {
   const sql = `INSERT INTO notifications ${COLUMNS}
-    SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, 0, ${nowSql(dialect)}
+    SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, 0, ${utcNowSql(dialect)}
     FROM (SELECT t.id, e.kind, CASE WHEN e.kind <> 'receipt' THEN ?
             WHEN COALESCE(t.verdict, '') IN ('mismatch', 'pending') THEN NULL ELSE ${payerChatSql(dialect)} END AS chat,
             t.checkout_request_id, e.event_key, e.request_id
