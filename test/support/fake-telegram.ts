@@ -18,6 +18,7 @@ export class FakeTelegram {
   mode: FakeAnswer = "ok"; // after the script runs out
   retryAfterSeconds = 1;
   getMeCalls = 0;
+  requests = 0; // every HTTP request, whatever its path or token
   #script: FakeAnswer[] = [];
   #server: Server<unknown> | null = null;
   #port = 0;
@@ -63,6 +64,7 @@ export class FakeTelegram {
   }
 
   async #answer(req: Request): Promise<Response> {
+    this.requests++;
     const path = new URL(req.url).pathname;
     if (!path.startsWith(`/bot${this.token}/`)) return apiError(404, "Not Found");
     const method = path.slice(`/bot${this.token}/`.length);

@@ -11,11 +11,15 @@ import { FakeTelegram } from "./fake-telegram.ts";
 export const BOT_TOKEN = "4242:AAH-test_token-secret";
 export const ADMIN_CHAT = "-1009999";
 
-// Short waits so that retries happen within a test; the lease must outlast a send by 2 s.
+// Short waits between retries so that they happen within a test, but send and probe timeouts that a busy 2-core
+// machine meets: a send that times out after Telegram took it would be sent twice. The lease must outlast a send by 2 s.
 export const FAST: Partial<NotifierTuning> = {
-  pollMs: 20, sendTimeoutMs: 300, leaseMs: 2_500, batchSize: 10, probeTimeoutMs: 1_000, maxPerSecond: 1_000,
+  pollMs: 20, sendTimeoutMs: 10_000, leaseMs: 15_000, batchSize: 10, probeTimeoutMs: 10_000, maxPerSecond: 1_000,
   policy: { maxAttempts: 6, baseDelayMs: 40, maxDelayMs: 200 },
 };
+
+/** For tests where Telegram never answers: the send must time out for the retry to happen, so a shorter timeout. */
+export const HANGING_TELEGRAM: Partial<NotifierTuning> = { sendTimeoutMs: 2_000, leaseMs: 5_000 };
 
 export interface OutboxRow {
   id: number;
@@ -72,11 +76,11 @@ export class OutboxBench {
   }
 
   /** Waits until every row is settled (sent or failed), then stops all notifiers: nothing is in flight afterwards. */
-  async settle(expectedRows: number): Promise<OutboxRow[]> {
+  async settle(expectedRows: number, limitMs = 30_000): Promise<OutboxRow[]> {
     await waitFor(async () => {
       const rows = await this.rows();
       return rows.length === expectedRows && rows.every((r) => r.status !== "pending");
-    }, `${expectedRows} settled outbox rows`);
+    }, `${expectedRows} settled outbox rows`, limitMs);
     await this.stopNotifiers();
     return this.rows();
   }

@@ -6,7 +6,11 @@ import { FakeTelegram, type FakeAnswer } from "../../support/fake-telegram.ts";
 const TOKEN = "123456:TEST-token_secret";
 const fake = FakeTelegram.start(TOKEN);
 afterAll(() => fake.stop());
-const client = () => createTelegramClient({ token: TOKEN, apiRoot: fake.apiRoot, timeoutMs: 300 });
+// A timeout a busy machine meets: the fake answers at once, so only a hang ever reaches it. A hang is waited out
+// with a shorter one (HANG_TIMEOUT_MS): the send must time out for the test to see what a timeout means.
+const TIMEOUT_MS = 10_000;
+const HANG_TIMEOUT_MS = 1_500;
+const client = (timeoutMs = TIMEOUT_MS) => createTelegramClient({ token: TOKEN, apiRoot: fake.apiRoot, timeoutMs });
 
 describe("send", () => {
   test("delivers HTML to the chat and returns Telegram's message id", async () => {
@@ -25,7 +29,9 @@ describe("send", () => {
   ] as [string, FakeAnswer, { permanent: boolean; retryAfterMs: number | null }][])("%s, one request only", async (_, answer, expected) => {
     const before = fake.answered.length;
     fake.script(answer);
-    const result = await client().send("1", "x");
+    const started = Date.now();
+    const result = await client(answer === "hang" ? HANG_TIMEOUT_MS : TIMEOUT_MS).send("1", "x");
+    if (answer === "hang") expect(Date.now() - started).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 50); // it waited, then gave up
     expect(result.ok).toBe(false);
     if (!result.ok) expect({ permanent: result.permanent, retryAfterMs: result.retryAfterMs }).toEqual(expected);
     expect(fake.answered.slice(before)).toEqual([answer]); // the library's own retries are off: the outbox retries
@@ -35,7 +41,7 @@ describe("send", () => {
     const closed = FakeTelegram.start(TOKEN);
     const apiRoot = closed.apiRoot;
     await closed.stop();
-    const c = createTelegramClient({ token: TOKEN, apiRoot, timeoutMs: 1_000 });
+    const c = createTelegramClient({ token: TOKEN, apiRoot, timeoutMs: TIMEOUT_MS });
     const sent = await c.send("1", "x");
     const probe = await c.getMe();
     expect(sent.ok || probe.ok).toBe(false);
@@ -46,7 +52,7 @@ describe("send", () => {
 
 test("getMe answers up against the fake, and down with a wrong token", async () => {
   expect(await client().getMe()).toEqual({ ok: true, username: "payments_bot" });
-  const wrong = await createTelegramClient({ token: "999:wrong", apiRoot: fake.apiRoot, timeoutMs: 1_000 }).getMe();
+  const wrong = await createTelegramClient({ token: "999:wrong", apiRoot: fake.apiRoot, timeoutMs: TIMEOUT_MS }).getMe();
   expect(wrong).toEqual({ ok: false, error: "Telegram 404: Not Found" });
 });
 
