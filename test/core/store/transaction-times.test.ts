@@ -61,8 +61,17 @@ describe.each(await testDialects())("transaction times on %s", (dialect) => {
         VALUES ('ws_CO_EARLIER', '0', 10.00, 'REARLIER01', '2025-01-15 07:31:12', 'Success')`);
       await db.sequelize.query(`INSERT INTO callback_logs (checkout_request_id, raw_payload, result_code, processed, received_at, outcome)
         VALUES ('ws_CO_EARLIER', '{}', '0', 1, '2025-01-15 07:31:13', 'new')`);
+      if (dialect === "mysql") {
+        // Beside it, a row of the original server's, whose own log row has no outcome: its time is Nairobi's already.
+        await db.sequelize.query(`INSERT INTO transactions (checkout_request_id, result_code, amount, mpesa_receipt_number, transaction_date, status)
+          VALUES ('ws_CO_PYTHON', '0', 10.00, 'RPYTHON001', '2024-06-01 10:00:00', 'Success')`);
+        await db.sequelize.query("INSERT INTO callback_logs (checkout_request_id, raw_payload, result_code, processed) VALUES ('ws_CO_PYTHON', '{}', '0', 1)");
+      }
       expect(await migrate(db)).toEqual([TIME_MIGRATION[dialect]]);
       expect(await times(db, "checkout_request_id = ?", "ws_CO_EARLIER")).toEqual([PAID]);
+      if (dialect === "mysql") {
+        expect(await times(db, "checkout_request_id = ?", "ws_CO_PYTHON")).toEqual([{ local: "2024-06-01 10:00:00", utc: "2024-06-01 07:00:00" }]);
+      }
     } finally {
       await db.close();
     }
