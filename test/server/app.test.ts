@@ -22,7 +22,7 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
 
   const payment = async (id: string) => {
     const rows = await service.db.sequelize.query<Record<string, unknown>>(
-      "SELECT status, amount, mpesa_receipt_number, phone_number, transaction_date, result_code FROM transactions WHERE checkout_request_id = ?",
+      "SELECT status, amount, mpesa_receipt_number, phone_number, transaction_date, transaction_date_utc, result_code FROM transactions WHERE checkout_request_id = ?",
       { replacements: [id], type: QueryTypes.SELECT });
     return rows;
   };
@@ -61,7 +61,10 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
     expect(cents).toBe(fixture.expected.amountCents ?? null);
     expect(row?.mpesa_receipt_number ?? null).toBe(fixture.expected.receipt ? (fixture.expected.receipt + suffix).slice(0, 20) : null);
     expect(row?.phone_number ?? null).toBe(fixture.expected.phone ?? null);
-    expect(utcIso(row?.transaction_date)).toBe(fixture.expected.transactionDateUtc ?? null);
+    expect(utcIso(row?.transaction_date_utc)).toBe(fixture.expected.transactionDateUtc ?? null);
+    // The original server's column keeps its meaning for its readers: Nairobi wall time (UTC+3), as Daraja sent it.
+    const utc = fixture.expected.transactionDateUtc;
+    expect(utcIso(row?.transaction_date)).toBe(utc ? new Date(Date.parse(utc) + 3 * 3600_000).toISOString() : null);
   });
 
   test("50 concurrent copies of one callback: one row, 50 × 200", async () => {
