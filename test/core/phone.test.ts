@@ -8,8 +8,14 @@ describe("normalisePhone", () => {
     ["254708374149", "254708374149"],
     [" 254708374149 ", "254708374149"],
     [254110000001, "254110000001"], // 2541… numbers exist (011x prefixes): no 2547 rule
-    ["0712345678", "0712345678"], // a leading zero survives only as a string
-    ["712345678", "712345678"], // 9 digits
+    ["0712345678", "254712345678"], // a Kenyan local number takes the 254 form
+    ["712345678", "254712345678"], // 9 digits: the same number without its 0
+    ["0110000001", "254110000001"],
+    ["+254708374149", "254708374149"], // as people write it
+    ["+254 708 374 149", "254708374149"],
+    ["2547 0837 4149", "254708374149"],
+    ["0708-374149", "254708374149"],
+    ["812345678", "812345678"], // 9 digits, not a Kenyan mobile: kept as sent
     ["123456789012345", "123456789012345"], // 15 digits
   ] as const)("%p → %p", (input, phone) => {
     expect(normalisePhone(input)).toBe(phone);
@@ -18,7 +24,7 @@ describe("normalisePhone", () => {
   test.each([
     ["71234567"], // 8 digits
     ["1234567890123456"], // 16 digits
-    ["+254708374149"], ["2547 0837 4149"], ["2547******49"], ["abc"], [""],
+    ["2547******49"], ["2547 ***** 126"], ["++254708374149"], ["abc"], [""],
     [254708374149.5], [-254708374149], [Number.NaN], [1e20], [null], [undefined], [{}],
   ] as const)("%p → null", (input) => {
     expect(normalisePhone(input)).toBeNull();

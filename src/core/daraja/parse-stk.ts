@@ -3,6 +3,7 @@ import { fail, ok, type Problem, type Result } from "../result.ts";
 import { statusForResultCode, type PaymentStatus } from "../payment.ts";
 import { checkStkShape, MAX_ID_LENGTH } from "./stk-schema.ts";
 import { readStkMetadata, type StkMetadata } from "./stk-metadata.ts";
+import { normaliseBody, readText } from "./tolerant.ts";
 
 export interface StkCallback {
   merchantRequestId: string | null;
@@ -36,10 +37,11 @@ export function parseJson(text: string): Result<unknown> {
 }
 
 /** Reads an STK callback; rejects only what cannot be identified, with every problem and its path. */
-export function parseStkCallback(body: unknown): Result<StkCallback> {
+export function parseStkCallback(sent: unknown): Result<StkCallback> {
+  const body = normaliseBody(sent);
   const shape = checkStkShape(body);
   if (shape.problems.length > 0) return fail(shape.problems);
-  // No problems: Body.stkCallback is an object, CheckoutRequestID a string, ResultCode an integer or a string.
+  // No problems: Body.stkCallback is an object, CheckoutRequestID and ResultCode a number or a string.
   const cb = (body as { Body: { stkCallback: Record<string, unknown> } }).Body.stkCallback;
   const warnings = [...shape.warnings];
   const resultCode = String(cb.ResultCode).trim(); // Map on the code, never on ResultDesc (SPEC top finding 6)
@@ -50,8 +52,8 @@ export function parseStkCallback(body: unknown): Result<StkCallback> {
     warnings.push({ path: `${CB}.ResultCode`, message: `${JSON.stringify(resultCode)} is not a documented STK result code: recorded as Unknown, to be reconciled` });
   }
   return ok({
-    merchantRequestId: typeof cb.MerchantRequestID === "string" && cb.MerchantRequestID.length <= MAX_ID_LENGTH ? cb.MerchantRequestID : null,
-    checkoutRequestId: String(cb.CheckoutRequestID),
+    merchantRequestId: readMerchantRequestId(cb.MerchantRequestID),
+    checkoutRequestId: String(readText(cb.CheckoutRequestID)),
     resultCode,
     resultDesc: readResultDesc(cb.ResultDesc, warnings),
     status,
@@ -73,7 +75,13 @@ function unpaidSuccess(noMetadata: boolean, meta: StkMetadata): Problem {
   return { path, message: `has no usable ${lacking.filter(Boolean).join(" or ")} on a success (ResultCode 0): recorded as Unknown, not as paid` };
 }
 
-function readResultDesc(v: unknown, warnings: Problem[]): string {
+function readMerchantRequestId(v: unknown): string | null {
+  const id = readText(v);
+  return id !== null && id !== "" && id.length <= MAX_ID_LENGTH ? id : null;
+}
+
+function readResultDesc(sent: unknown, warnings: Problem[]): string {
+  const v = typeof sent === "number" ? String(sent) : sent;
   if (typeof v !== "string") return ""; // the shape check already warned
   if (v.length <= MAX_RESULT_DESC_LENGTH) return v;
   // Count characters, not UTF-16 units, as VARCHAR does; never cut an emoji in half.

@@ -3,6 +3,7 @@ import { parseAmountToCents } from "../money.ts";
 import { normalisePhone } from "../phone.ts";
 import type { Problem } from "../result.ts";
 import { parseDarajaTimestamp } from "../time.ts";
+import { readText } from "./tolerant.ts";
 
 export interface StkMetadata {
   amountCents: number | null;
@@ -26,7 +27,7 @@ const readAmount: Reader<number> = (v) => {
   return cents !== null && cents <= MAX_AMOUNT_CENTS ? cents : null;
 };
 const readReceipt: Reader<string> = (v) => {
-  const r = typeof v === "string" ? v.trim() : "";
+  const r = readText(v) ?? "";
   return r !== "" && r.length <= MAX_RECEIPT_LENGTH ? r : null;
 };
 

@@ -79,15 +79,18 @@ describe("tolerated oddities become null plus a warning", () => {
     ["an impossible TransactionDate", success((_, it) => { it[2] = { Name: "TransactionDate", Value: 20250230103112 }; }), { transactionDate: null, status: "Success" }, [`${META}.Item[2].Value`]],
     ["a PhoneNumber that is not one", success((_, it) => { it[3] = { Name: "PhoneNumber", Value: "call me" }; }), { phone: null, status: "Success" }, [`${META}.Item[3].Value`]],
     ["a 31-character receipt", success((_, it) => { it[1] = { Name: "MpesaReceiptNumber", Value: "R".repeat(31) }; }), { receipt: null, status: "Unknown" }, [`${META}.Item[1].Value`, META]],
-    ["a numeric receipt", success((_, it) => { it[1] = { Name: "MpesaReceiptNumber", Value: 12345 }; }), { receipt: null, status: "Unknown" }, [`${META}.Item[1].Value`, META]],
+    // Any scalar may come as a number where a string is usual (issue 11: tolerant reading): read as its text.
+    ["a numeric receipt", success((_, it) => { it[1] = { Name: "MpesaReceiptNumber", Value: 12345 }; }), { receipt: "12345", status: "Success" }, []],
     ["a repeated Amount", success((_, it) => { it.push({ Name: "Amount", Value: 1 }); }), { amountCents: 150000, status: "Success" }, [`${META}.Item[4].Name`]],
     ["an item without Name", success((_, it) => { it.push({ Value: 1 }); }), { status: "Success" }, [`${META}.Item[4].Name`]],
     ["Item as a string", success((c) => { c.CallbackMetadata = { Item: "Amount=1" }; }), { amountCents: null, status: "Unknown" }, [`${META}.Item`, META]],
     ["CallbackMetadata as an array", success((c) => { c.CallbackMetadata = []; }), { amountCents: null, status: "Unknown" }, [META, META]],
     ["a success without CallbackMetadata", success((c) => { delete c.CallbackMetadata; }), { status: "Unknown" }, [META]],
-    ["MerchantRequestID as a number", success((c) => { c.MerchantRequestID = 42; }), { merchantRequestId: null }, ["Body.stkCallback.MerchantRequestID"]],
+    ["MerchantRequestID as a number", success((c) => { c.MerchantRequestID = 42; }), { merchantRequestId: "42" }, []],
+    ["CheckoutRequestID as a number", success((c) => { c.CheckoutRequestID = 12345; }), { checkoutRequestId: "12345" }, []],
     ["a 101-character MerchantRequestID", success((c) => { c.MerchantRequestID = "m".repeat(101); }), { merchantRequestId: null }, ["Body.stkCallback.MerchantRequestID"]],
-    ["ResultDesc as a number", success((c) => { c.ResultDesc = 0; }), { resultDesc: "" }, ["Body.stkCallback.ResultDesc"]],
+    ["ResultDesc as a number", success((c) => { c.ResultDesc = 0; }), { resultDesc: "0" }, []],
+    ["ResultDesc an object", success((c) => { c.ResultDesc = { text: "ok" }; }), { resultDesc: "" }, ["Body.stkCallback.ResultDesc"]],
     ["no ResultDesc", success((c) => { delete c.ResultDesc; }), { resultDesc: "" }, ["Body.stkCallback.ResultDesc"]],
     ["an undocumented ResultCode", success((c) => { c.ResultCode = 7777; delete c.CallbackMetadata; }), { status: "Unknown", resultCode: "7777" }, ["Body.stkCallback.ResultCode"]],
   ])("%s", (_, body, expected, warningPaths) => {
@@ -131,7 +134,7 @@ describe("rejected: the callback cannot be identified", () => {
     ["no CheckoutRequestID", success((c) => { delete c.CheckoutRequestID; }), [{ path: `${CB}.CheckoutRequestID`, message: "is required" }]],
     ["an empty CheckoutRequestID", success((c) => { c.CheckoutRequestID = ""; }), [{ path: `${CB}.CheckoutRequestID`, message: "must not be empty" }]],
     ["a blank CheckoutRequestID", success((c) => { c.CheckoutRequestID = "  "; }), [{ path: `${CB}.CheckoutRequestID`, message: "must not be empty" }]],
-    ["a numeric CheckoutRequestID", success((c) => { c.CheckoutRequestID = 12345; }), [{ path: `${CB}.CheckoutRequestID`, message: "must be a string, got 12345" }]],
+    ["a CheckoutRequestID null", success((c) => { c.CheckoutRequestID = null; }), [{ path: `${CB}.CheckoutRequestID`, message: "must be a string or a number, got null" }]],
     ["a 101-character CheckoutRequestID", success((c) => { c.CheckoutRequestID = "x".repeat(101); }), [{ path: `${CB}.CheckoutRequestID`, message: "must be at most 100 characters long, got 101" }]],
     ["no ResultCode", success((c) => { delete c.ResultCode; }), [{ path: `${CB}.ResultCode`, message: "is required" }]],
     ["ResultCode null", success((c) => { c.ResultCode = null; }), [{ path: `${CB}.ResultCode`, message: "must be an integer or a string, got null" }]],
@@ -147,12 +150,12 @@ describe("rejected: the callback cannot be identified", () => {
   });
 
   test("every problem is listed at once, tolerated ones are not", () => {
-    const body = success((c) => { c.CheckoutRequestID = 7; c.ResultCode = null; c.MerchantRequestID = 8; c.ResultDesc = 9; });
+    const body = success((c) => { c.CheckoutRequestID = true; c.ResultCode = null; c.MerchantRequestID = {}; c.ResultDesc = []; });
     expect(paths(rejected(body))).toEqual([`${CB}.CheckoutRequestID`, `${CB}.ResultCode`]);
   });
 
-  test("a CheckoutRequestID keeps its exact text", () => {
-    expect(accepted(success((c) => { c.CheckoutRequestID = " ws_CO_1 "; })).checkoutRequestId).toBe(" ws_CO_1 ");
+  test("a CheckoutRequestID is read without the blanks around it", () => {
+    expect(accepted(success((c) => { c.CheckoutRequestID = " ws_CO_1 "; })).checkoutRequestId).toBe("ws_CO_1");
   });
 });
 

@@ -1,0 +1,28 @@
+// Daraja's documented variations (SPEC §10–§11), undone once before any family reads a body: keys with stray spaces
+// ("Conversation ID"), one object where a list is usual, a list of one where one value is usual.
+const LISTS = new Set(["Item", "ResultParameter", "ReferenceItem"]);
+
+/** A copy of a parsed JSON body with those variations undone; everything else is left as sent. */
+export function normaliseBody(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normaliseBody);
+  if (!isObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, rawValue] of Object.entries(v)) {
+    const key = rawKey.replace(/\s+/g, "");
+    // `__proto__` names nothing Daraja sends, and assigning it would change the copy's prototype.
+    if (key === "__proto__" || Object.hasOwn(out, key)) continue; // the first spelling wins
+    const value = normaliseBody(rawValue);
+    out[key] = LISTS.has(key) ? (isObject(value) ? [value] : value) : Array.isArray(value) && value.length === 1 ? value[0] : value;
+  }
+  return out;
+}
+
+/** A scalar as text: numbers as JSON writes them, strings trimmed; anything else null. */
+export function readText(v: unknown): string | null {
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : null;
+  return typeof v === "string" ? v.trim() : null;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
