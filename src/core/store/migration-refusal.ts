@@ -33,11 +33,11 @@ export function statementRefused(step: FailedStep, cause: unknown): AppError {
     ? `none of ${m.name} was applied (it runs in one transaction)`
     : index === 0 ? `no statement of ${m.name} is applied yet` : `statements 1-${index} of ${m.name} are applied`;
   const todo = isPassing(cause)
-    ? "once the database is reachable and no other session holds these tables"
-    : "after changing what the database names (this database differs from what the migration expects)";
+    ? "wait until the database is reachable and no other session holds these tables"
+    : "change what the database names (this database differs from what the migration expects)";
   const resume = step.dialect === "sqlite" ? "" : `: it resumes at statement ${index + 1}`;
   return new AppError(isPassing(cause) ? "database" : "schema", message, {
-    cause, hint: `${state}; ${todo}, run \`mpesa-cb migrate\` again${resume}`,
+    cause, hint: `${state}; ${todo}, then run \`mpesa-cb migrate\` again${resume}`,
   });
 }
 
