@@ -4,6 +4,7 @@ import { reason } from "../store/database.ts";
 import { createStkQueryClient, type StkQueryAnswer } from "../daraja-api/stk-query.ts";
 import { claimCheck, findDue, recordVerdict, scheduleRetry, type DueCheck } from "./confirm-sql.ts";
 import { decideConfirmation } from "./confirm-policy.ts";
+import { createNap } from "../nap.ts";
 import { confirmOptions, type ConfirmOptions, type ConfirmerConfig, type ConfirmLogger, type VerdictEvent } from "./confirm-options.ts";
 
 export type { ConfirmOptions, ConfirmerConfig, ConfirmLogger, VerdictEvent } from "./confirm-options.ts";
@@ -20,14 +21,14 @@ export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logge
   const client = createStkQueryClient(o.config, { ratePerSecond: o.config.ratePerSecond, timeoutMs: o.config.timeoutMs });
   const pass = (): Promise<number> => runPass({ db: o.db, query: (id) => client.query(id), logger: o.logger, opts });
   let stopping = false;
-  let wake = () => {};
+  const nap = createNap(); // stop() cuts a pause short
   async function loop(): Promise<void> {
     while (!stopping) {
       const done = await pass().catch((e: unknown) => {
         o.logger.warn(`confirmation: cannot read or update transactions: ${reason(e)}`);
         return 0;
       });
-      if (done < opts.batchSize && !stopping) await new Promise<void>((r) => { wake = r; setTimeout(r, opts.pollMs); });
+      if (done < opts.batchSize && !stopping) await nap.sleep(opts.pollMs);
     }
   }
   const running = opts.loop ? loop() : Promise.resolve();
@@ -36,7 +37,7 @@ export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logge
     runOnce: pass,
     stop() {
       stopping = true;
-      wake();
+      nap.wake();
       stopped ??= running.then(() => client.close()); // a second stop() waits for the first
       return stopped;
     },

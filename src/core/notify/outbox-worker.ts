@@ -9,6 +9,7 @@ import { maskDigits } from "./log-text.ts";
 import { OutboxHealthLog } from "./outbox-health-log.ts";
 import { TokenBucket } from "../token-bucket.ts";
 import { backoffMs } from "../backoff.ts";
+import { createNap } from "../nap.ts";
 
 export interface WorkerOptions {
   queue: OutboxQueue;
@@ -34,7 +35,7 @@ export class OutboxWorker {
   readonly #loop: Promise<void>;
   #stopping = false;
   #pausedUntil = 0; // Telegram's retry_after holds for the bot, not only for the row that met it
-  #wake = () => {};
+  readonly #nap = createNap(); // stop() cuts a pause short
 
   constructor(options: WorkerOptions) {
     if (options.leaseMs < options.sendTimeoutMs + 2 * LEASE_MARGIN_MS) throw new Error("the outbox lease must outlast a send by 2 s");
@@ -47,7 +48,7 @@ export class OutboxWorker {
   /** Claims nothing more, waits for the sends in flight (each bounded by its timeout); unsent claims are given back. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#wake();
+    this.#nap.wake();
     await this.#loop;
   }
 
@@ -58,15 +59,15 @@ export class OutboxWorker {
       } catch (e) {
         // A bug must not end the worker silently: say so, and go on after a pause.
         this.#o.logger.error(`the outbox worker failed: ${maskDigits(reason(e))}`);
-        await this.#nap(Math.max(this.#o.pollMs, 1_000));
+        await this.#pause(Math.max(this.#o.pollMs, 1_000));
       }
     }
   }
 
   async #step(): Promise<void> {
-    if (this.#pausedUntil > Date.now()) return this.#nap(this.#pausedUntil - Date.now());
+    if (this.#pausedUntil > Date.now()) return this.#pause(this.#pausedUntil - Date.now());
     const allowed = this.#pacer.take(this.#o.batchSize);
-    if (allowed === 0) return this.#nap(this.#pacer.waitMs());
+    if (allowed === 0) return this.#pause(this.#pacer.waitMs());
     const deadline = Date.now() + this.#o.leaseMs;
     let rows: ClaimedNotification[] = [];
     try {
@@ -74,11 +75,11 @@ export class OutboxWorker {
       this.#log.database(null);
     } catch (e) {
       this.#log.database(e);
-      return this.#nap(Math.max(this.#o.pollMs, 1_000));
+      return this.#pause(Math.max(this.#o.pollMs, 1_000));
     } finally {
       this.#pacer.giveBack(allowed - rows.length);
     }
-    if (rows.length === 0) return this.#nap(this.#o.pollMs);
+    if (rows.length === 0) return this.#pause(this.#o.pollMs);
     await Promise.all(rows.map((row) => this.#deliver(row, deadline)));
   }
 
@@ -118,14 +119,7 @@ export class OutboxWorker {
     }
   }
 
-  #nap(ms: number): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  #pause(ms: number): Promise<void> {
+    return this.#stopping ? Promise.resolve() : this.#nap.sleep(ms);
   }
 }
