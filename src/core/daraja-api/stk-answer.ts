@@ -1,4 +1,6 @@
 // What an M-Pesa Express Query answer means (SPEC.md §3), as a value: final, pending, throttled or error.
+// Daraja sends codes as strings here, as numbers elsewhere: readText reads both, as it does for callbacks.
+import { isObject, readText } from "../daraja/tolerant.ts";
 
 export type StkQueryAnswer =
   | { kind: "final"; resultCode: string; resultDesc: string }
@@ -14,27 +16,16 @@ const THROTTLE_ERROR_CODES = new Set(["500.003.02", "500.003.03"]); // Spike Arr
 /** Classifies one HTTP answer to a query for `checkoutRequestId`. Codes are compared as strings, never prose. */
 export function classifyStkQuery(status: number, body: unknown, checkoutRequestId: string): StkQueryAnswer {
   const b = isObject(body) ? body : {};
-  const errorCode = text(b.errorCode);
+  const errorCode = readText(b.errorCode);
   if (errorCode !== null && PENDING_ERROR_CODES.has(errorCode)) return { kind: "pending" };
   if ((errorCode !== null && THROTTLE_ERROR_CODES.has(errorCode)) || status === 429) return { kind: "throttled" };
-  const resultCode = text(b.ResultCode);
+  const resultCode = readText(b.ResultCode);
   if (status === 200 && resultCode !== null) {
-    const echoed = text(b.CheckoutRequestID);
+    const echoed = readText(b.CheckoutRequestID);
     if (echoed !== null && echoed !== checkoutRequestId) return { kind: "error", message: `Daraja answered for another CheckoutRequestID (${echoed})` };
     if (PENDING_RESULT_CODES.has(resultCode)) return { kind: "pending" };
-    return { kind: "final", resultCode, resultDesc: text(b.ResultDesc) ?? "" };
+    return { kind: "final", resultCode, resultDesc: readText(b.ResultDesc) ?? "" };
   }
-  const detail = [errorCode, text(b.errorMessage) ?? text(b.ResponseDescription)].filter((s) => s !== null && s !== "").join(" ");
+  const detail = [errorCode, readText(b.errorMessage) ?? readText(b.ResponseDescription)].filter((s) => s !== null && s !== "").join(" ");
   return { kind: "error", message: `Daraja answered HTTP ${status}${detail === "" ? "" : `: ${detail}`}` };
-}
-
-// Daraja sends codes as strings here, as numbers elsewhere: read both.
-function text(v: unknown): string | null {
-  if (typeof v === "string") return v.trim();
-  if (typeof v === "number" && Number.isFinite(v)) return String(v);
-  return null;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
