@@ -40,7 +40,7 @@ export function createTelegramClient(options: TelegramOptions): TelegramClient {
         const me = await api.getMe();
         return { ok: true, username: me.username ?? String(me.id) };
       } catch (e) {
-        return { ok: false, error: scrub(e instanceof TelegramApiError ? `Telegram ${e.errorCode}: ${e.description}` : describeError(e)) };
+        return { ok: false, error: scrub(describeTelegramError(e)) };
       }
     },
   };
@@ -48,11 +48,14 @@ export function createTelegramClient(options: TelegramOptions): TelegramClient {
 
 /** What a failed send means for the row: never final unless Telegram said the request itself is wrong. */
 export function classifySendError(e: unknown, scrub: (text: string) => string): SendResult {
-  if (e instanceof TelegramApiError) {
-    const retryAfterMs = e.errorCode === 429 && typeof e.retryAfter === "number" ? e.retryAfter * 1000 : null;
-    return { ok: false, permanent: PERMANENT_CODES.has(e.errorCode), retryAfterMs, error: scrub(`Telegram ${e.errorCode}: ${e.description}`) };
-  }
-  return { ok: false, permanent: false, retryAfterMs: null, error: scrub(describeError(e)) };
+  const error = scrub(describeTelegramError(e));
+  if (!(e instanceof TelegramApiError)) return { ok: false, permanent: false, retryAfterMs: null, error };
+  const retryAfterMs = e.errorCode === 429 && typeof e.retryAfter === "number" ? e.retryAfter * 1000 : null;
+  return { ok: false, permanent: PERMANENT_CODES.has(e.errorCode), retryAfterMs, error };
+}
+
+function describeTelegramError(e: unknown): string {
+  return e instanceof TelegramApiError ? `Telegram ${e.errorCode}: ${e.description}` : describeError(e);
 }
 
 /** Removes the bot token (as is, and URL-encoded) from any text: fetch errors may quote the request URL. */
