@@ -4,18 +4,24 @@
 export type Verdict = "matched" | "mismatch" | "unsolicited" | "pending" | "verified" | "unverifiable";
 
 /**
- * Sets the verdict of the successes among `keys` that have none yet: `unsolicited` without a payment request of
- * ours, `mismatch` when the amount or (where both are known) the phone differs, else `whenMatched` (`matched`, or
- * `pending` while Daraja's confirmation is on). Parameters: whenMatched, then the keys.
+ * The verdict of a success: `unsolicited` without a payment request of ours, `mismatch` when the amount or (where
+ * both are known) the phone differs, else the last parameter (`matched`, or `pending` while Daraja confirms).
+ * `row` names the success's key, amount and phone: columns of `transactions`, or `?` placeholders.
  */
-export function crossCheckSql(keys: number): string {
-  const request = "SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = transactions.checkout_request_id";
-  return `UPDATE transactions SET verdict = CASE
+function verdictOf(row: { key: string; amount: string; phone: string }): string {
+  const request = `SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ${row.key}`;
+  return `CASE
       WHEN NOT EXISTS (${request}) THEN 'unsolicited'
-      WHEN EXISTS (${request} AND ((pr.amount IS NOT NULL AND pr.amount <> transactions.amount)
-        OR (pr.phone_number IS NOT NULL AND transactions.phone_number IS NOT NULL AND pr.phone_number <> transactions.phone_number)))
+      WHEN EXISTS (${request} AND ((pr.amount IS NOT NULL AND pr.amount <> ${row.amount})
+        OR (pr.phone_number IS NOT NULL AND ${row.phone} IS NOT NULL AND pr.phone_number <> ${row.phone})))
         THEN 'mismatch'
-      ELSE ? END
+      ELSE ? END`;
+}
+
+/** Sets the verdict of the successes among `keys` that have none yet. Parameters: whenMatched, then the keys. */
+export function crossCheckSql(keys: number): string {
+  const row = { key: "transactions.checkout_request_id", amount: "transactions.amount", phone: "transactions.phone_number" };
+  return `UPDATE transactions SET verdict = ${verdictOf(row)}
     WHERE checkout_request_id IN (${new Array(keys).fill("?").join(",")}) AND status = 'Success' AND verdict IS NULL`;
 }
 
@@ -23,8 +29,4 @@ export function crossCheckSql(keys: number): string {
  * The same verdict for a row being inserted, as one expression per row of the INSERT: no second write to the row.
  * Parameters: status, key, key, amount, phone, phone, whenMatched.
  */
-export const VERDICT_ON_INSERT = `CASE WHEN ? <> 'Success' THEN NULL
-  WHEN NOT EXISTS (SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ?) THEN 'unsolicited'
-  WHEN EXISTS (SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ? AND ((pr.amount IS NOT NULL AND pr.amount <> ?)
-    OR (pr.phone_number IS NOT NULL AND ? IS NOT NULL AND pr.phone_number <> ?))) THEN 'mismatch'
-  ELSE ? END`;
+export const VERDICT_ON_INSERT = `CASE WHEN ? <> 'Success' THEN NULL ELSE ${verdictOf({ key: "?", amount: "?", phone: "?" })} END`;

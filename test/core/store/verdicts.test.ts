@@ -70,6 +70,21 @@ describe.each(await testDialects())("verdicts on %s", (dialect) => {
     expect(await verdictOf(id)).toBe("matched");
   });
 
+  // A success that updates a stored cancel is checked by the UPDATE of the batch, not by its INSERT: the same verdicts.
+  test.each([
+    ["our request's amount and phone → matched", "1500.00", "254700000001", true, "matched"],
+    ["another amount → mismatch", "15.00", "254700000001", true, "mismatch"],
+    ["another phone → mismatch", "1500.00", "254799999999", true, "mismatch"],
+    ["no request of ours → unsolicited", "1500.00", "254700000001", false, "unsolicited"],
+  ] as const)("a late success after a stored cancel: %s", async (_, amount, phone, ours, verdict) => {
+    const id = uniqueId();
+    if (ours) await requested(id, amount, phone);
+    const store = createCallbackStore(db);
+    await store.writeBatch([item(failure(id))]);
+    expect(await store.writeBatch([item(success(id, `L${id.slice(-9)}`, 150000))])).toEqual(["late-success"]);
+    expect(await verdictOf(id)).toBe(verdict);
+  });
+
   // On MariaDB a batch of new payments takes the one-round-trip path: its successes get their verdict in the INSERT,
   // also when an earlier callback of the same batch was a cancel (the plan holds one insert, never an update).
   test.each([
