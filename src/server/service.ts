@@ -17,7 +17,7 @@ import { releaseReceipt } from "../core/confirm/release-receipt.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
-import { toItem } from "../core/ingest/ingest.ts";
+import { stkFamily } from "../core/daraja/stk-family.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 
 export interface Service {
@@ -41,9 +41,10 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const notify = notifyTargets(config.telegram);
   const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled, refuseUnsolicited: config.auth.rejectUnsolicited });
   const spool = new Spool(join(config.dataDir, "spool"));
-  const ingest = createIngest({ store, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
+  const stores = new Map([[stkFamily.name, store]]);
+  const ingest = createIngest({ stores, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({
-    spool, store, toItem: (r) => toItem(r), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
+    spool, write: (requests) => ingest.writeToDatabase(requests), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
   });
   if (spool.stats().depth > 0) {
     logger.warn(`the spool holds ${spool.stats().depth} callback(s) from before: replaying them into the database`);

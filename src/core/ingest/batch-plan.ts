@@ -10,6 +10,7 @@ export interface CallbackRequest {
   receivedAt: Date;
   sourceIp: string | null; // the client, behind trusted proxies
   sourceVerdict?: "unchecked" | "listed" | "unlisted"; // the allowlist's word on sourceIp
+  family?: string; // the callback family that received it (absent: "stk", as before there were others)
   route: string;
   rawBody: string;
   // What the edge refused before parsing (source, content type, bytes): kept with the request, through the spool too,
@@ -17,16 +18,16 @@ export interface CallbackRequest {
   edgeProblems?: readonly Problem[];
 }
 
-export interface IngestItem {
+export interface IngestItem<R = StkCallback> {
   request: CallbackRequest;
-  parsed: Result<StkCallback>;
+  parsed: Result<R>;
 }
 
 export type ItemOutcome = Outcome | "rejected" | "refused" | "quarantined" | "spooled";
 
 /** Rejected: cannot be identified (400, or the edge's own status). Refused: an unsolicited success, by configuration
  * (403). Others: 200. */
-export function httpStatusOf(outcome: ItemOutcome, problems: readonly Problem[] = []): 200 | 400 | 403 | 413 | 415 {
+export function httpStatusOf(outcome: string, problems: readonly Problem[] = []): 200 | 400 | 403 | 413 | 415 {
   return outcome === "rejected" ? rejectionStatus(problems) : outcome === "refused" ? 403 : 200;
 }
 
@@ -92,6 +93,6 @@ function outcomeConflictCode(outcome: Outcome, cb: StkCallback, previous: Paymen
 }
 
 /** Problems to store with a request's log row: rejections, or the tolerated oddities of an accepted callback. */
-export function problemsOf(item: IngestItem): Problem[] {
+export function problemsOf<R extends { warnings: Problem[] }>(item: IngestItem<R>): Problem[] {
   return item.parsed.ok ? item.parsed.value.warnings : item.parsed.problems;
 }

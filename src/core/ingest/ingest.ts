@@ -1,12 +1,10 @@
-// One callback, one straight path: raw text → JSON → validated STK callback → shared transaction → reply.
+// One callback, one straight path: raw text → JSON → the family's validated record → shared transaction → reply.
 import type { ConsolaInstance } from "consola";
-import { parseJson, parseStkCallback, type StkCallback } from "../daraja/parse-stk.ts";
-import { formatKes } from "../money.ts";
-import { maskPhone } from "../phone.ts";
+import { parseJson } from "../daraja/parse-stk.ts";
+import { familyNamed, type AnyFamily } from "../daraja/registry.ts";
 import { isAppError } from "../errors.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { httpStatusOf, rejectionStatus, type CallbackRequest, type IngestItem, type ItemOutcome } from "./batch-plan.ts";
-import type { CallbackStore } from "../store/callback-store.ts";
+import { httpStatusOf, rejectionStatus, type CallbackRequest, type IngestItem } from "./batch-plan.ts";
 import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
@@ -14,8 +12,14 @@ export interface IngestReply {
   body: Record<string, unknown>;
 }
 
+/** Where a family's callbacks are written: one transaction per batch, an outcome per item once it committed. */
+export interface FamilyStore {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family's store reads its own record type
+  writeBatch(items: readonly IngestItem<any>[]): Promise<string[]>;
+}
+
 export interface IngestOptions {
-  store: CallbackStore;
+  stores: ReadonlyMap<string, FamilyStore>; // by family name: the families this server receives
   spool: Spool; // where callbacks go while the database cannot take them
   maxBatch: number;
   windowMs: number;
@@ -23,23 +27,31 @@ export interface IngestOptions {
   logger: ConsolaInstance;
 }
 
+/** Outcomes since start: in all, and by family. */
+export type OutcomeCounts = Record<string, number>;
+
 export interface Ingest {
   handle(request: CallbackRequest): Promise<IngestReply>;
+  /** Writes requests straight to the database, never to the spool (the spool's replay); throws when it cannot. */
+  writeToDatabase(requests: readonly CallbackRequest[]): Promise<string[]>;
   drain(): Promise<void>;
-  counts(): Readonly<Record<ItemOutcome | "unavailable", number>>;
+  counts(): Readonly<OutcomeCounts>;
+  countsByFamily(): Readonly<Record<string, OutcomeCounts>>;
 }
 
+// Every outcome shows in /health from the start, at 0; a family's own outcomes appear once they happen.
+const SHARED_OUTCOMES = ["new", "updated", "duplicate", "late-success", "conflict", "rejected", "refused", "quarantined", "spooled", "unavailable"];
+
 export function createIngest(options: IngestOptions): Ingest {
-  const { logger } = options;
-  const { spool } = options;
+  const { logger, spool } = options;
   let outage = false;
 
   // The database first; when it is unreachable, the spool (fsync'd) — and the spool as long as it holds anything,
   // so that callbacks still reach the database in arrival order.
-  async function write(items: IngestItem[]): Promise<ItemOutcome[]> {
+  async function write(items: IngestItem<unknown>[]): Promise<string[]> {
     if (spool.stats().depth === 0) {
       try {
-        const outcomes = await options.store.writeBatch(items);
+        const outcomes = await writeByFamily(options.stores, items);
         if (outage) logger.info("the database takes callbacks again");
         outage = false;
         return outcomes;
@@ -53,80 +65,93 @@ export function createIngest(options: IngestOptions): Ingest {
     return items.map((i) => (i.parsed.ok ? "spooled" : "rejected"));
   }
 
-  const committer = new GroupCommit<IngestItem, ItemOutcome>({
+  const committer = new GroupCommit<IngestItem<unknown>, string>({
     write,
-    keyOf: (item) => (item.parsed.ok ? item.parsed.value.checkoutRequestId : null),
+    keyOf: (item) => (item.parsed.ok ? `${familyOf(item).name}:${familyOf(item).keyOf(item.parsed.value)}` : null),
     maxBatch: options.maxBatch, windowMs: options.windowMs, concurrency: options.writers,
   });
-  const counts: Record<ItemOutcome | "unavailable", number> = {
-    new: 0, updated: 0, duplicate: 0, "late-success": 0, conflict: 0, rejected: 0, refused: 0, quarantined: 0, spooled: 0, unavailable: 0,
+  const totals: OutcomeCounts = Object.fromEntries(SHARED_OUTCOMES.map((o) => [o, 0]));
+  const byFamily: Record<string, OutcomeCounts> = Object.fromEntries([...options.stores.keys()].map((f) => [f, Object.fromEntries(SHARED_OUTCOMES.map((o) => [o, 0]))]));
+  const count = (family: string, outcome: string) => {
+    totals[outcome] = (totals[outcome] ?? 0) + 1;
+    const f = (byFamily[family] ??= {});
+    f[outcome] = (f[outcome] ?? 0) + 1;
   };
 
   async function handle(request: CallbackRequest): Promise<IngestReply> {
     const item = toItem(request);
-    let outcome: ItemOutcome;
+    const family = familyOf(item);
+    let outcome: string;
     try {
       outcome = await committer.submit(item);
     } catch (e) {
-      counts.unavailable++;
+      count(family.name, "unavailable");
       logger.error(isAppError(e) ? e.message : `storing a callback failed: ${String(e)}`);
       return { status: 503, body: { ResultCode: 1, ResultDesc: "Temporarily unable to store the callback; it was not accepted" } };
     }
-    counts[outcome]++;
-    report(item, outcome);
-    return reply(item, outcome);
+    count(family.name, outcome);
+    report(family, item, outcome);
+    return reply(family, item, outcome);
   }
 
-  function report(item: IngestItem, outcome: ItemOutcome): void {
+  function report(family: AnyFamily, item: IngestItem<unknown>, outcome: string): void {
     if (!item.parsed.ok) {
-      logger.info(`rejected a callback from ${item.request.sourceIp ?? "?"}: ${item.parsed.problems.map((p) => `${p.path} ${p.message}`).join("; ")}`);
+      logger.info(`rejected a ${family.name} callback from ${item.request.sourceIp ?? "?"}: ${item.parsed.problems.map((p) => `${p.path} ${p.message}`).join("; ")}`);
       return;
     }
-    const review = outcome === "conflict" || outcome === "late-success" || outcome === "quarantined";
     // A payment reaching its outcome is a money event: one info line each, phone masked (DESIGN.md promise 7).
-    const money = outcome === "new" || outcome === "updated";
+    const review = family.reviewOutcomes.has(outcome);
+    const money = family.moneyOutcomes.has(outcome);
     const level = review ? WARN : money ? INFO : DEBUG;
     if (logger.level < level) return; // the hot path: no line is built that nobody will print
-    const line = describeCallback(item.parsed.value, outcome);
+    const line = family.describe(item.parsed.value, outcome);
     if (review) logger.warn(`${line}: needs review`);
     else if (money) logger.info(line);
     else logger.debug(line);
   }
 
-  return { handle, drain: () => committer.drain(), counts: () => ({ ...counts }) };
+  return {
+    handle, drain: () => committer.drain(), counts: () => ({ ...totals }),
+    writeToDatabase: (requests) => writeByFamily(options.stores, requests.map(toItem)),
+    countsByFamily: () => Object.fromEntries(Object.entries(byFamily).map(([f, c]) => [f, { ...c }])),
+  };
 }
 
 const [WARN, INFO, DEBUG] = [1, 3, 4]; // consola's levels
 
-/** `payment ws_CO_… Success KES 1,500.00 receipt TEI… phone 2547******01 (new)`: what an operator greps for. */
-function describeCallback(cb: StkCallback, outcome: ItemOutcome): string {
-  const facts = [
-    cb.amountCents === null ? null : formatKes(cb.amountCents),
-    cb.receipt === null ? null : `receipt ${cb.receipt}`,
-    cb.phone === null ? null : `phone ${maskPhone(cb.phone)}`,
-  ].filter((f) => f !== null);
-  return `payment ${cb.checkoutRequestId} ${cb.status} (code ${cb.resultCode})${facts.length > 0 ? ` ${facts.join(" ")}` : ""}: ${outcome}`;
+function familyOf(item: IngestItem<unknown>): AnyFamily {
+  return familyNamed(item.request.family);
+}
+
+/** A batch may hold several families: each family's items go to its store, in arrival order, and the outcomes
+ * come back in the batch's order. */
+export async function writeByFamily(stores: ReadonlyMap<string, FamilyStore>, items: IngestItem<unknown>[]): Promise<string[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const name = familyOf(item).name;
+    groups.set(name, [...(groups.get(name) ?? []), i]);
+  });
+  const outcomes: string[] = new Array(items.length);
+  for (const [name, positions] of groups) {
+    const store = stores.get(name);
+    if (store === undefined) throw new Error(`no store for the ${name} family`);
+    const written = await store.writeBatch(positions.map((i) => items[i] as IngestItem<unknown>));
+    positions.forEach((at, k) => (outcomes[at] = written[k] ?? "rejected"));
+  }
+  return outcomes;
 }
 
 /** Raw request → parsed item; the same for live requests and for replays from the spool. */
-export function toItem(request: CallbackRequest): IngestItem {
+export function toItem(request: CallbackRequest): IngestItem<unknown> {
   const refused = request.edgeProblems ?? [];
   if (refused.length > 0) return { request, parsed: { ok: false, problems: [...refused] } };
   const json = parseJson(request.rawBody);
-  return { request, parsed: json.ok ? parseStkCallback(json.value) : json };
+  return { request, parsed: json.ok ? familyNamed(request.family).parse(json.value) : json };
 }
 
-function reply(item: IngestItem, outcome: ItemOutcome): IngestReply {
+function reply(family: AnyFamily, item: IngestItem<unknown>, outcome: string): IngestReply {
   if (!item.parsed.ok) {
-    return { status: rejectionStatus(item.parsed.problems), body: { ResultCode: 1, ResultDesc: "Rejected: not an identifiable STK callback", errors: item.parsed.problems } };
+    return { status: rejectionStatus(item.parsed.problems), body: { ResultCode: 1, ResultDesc: family.rejection, errors: item.parsed.problems } };
   }
-  if (outcome === "refused") {
-    return { status: 403, body: { ResultCode: 1, ResultDesc: "Rejected: no payment request of ours has this CheckoutRequestID (unsolicited)", CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome } };
-  }
-  const desc = outcome === "quarantined" ? "Accepted; kept for review" : "Accepted";
-  return {
-    status: httpStatusOf(outcome) as 200,
-    body: { ResultCode: 0, ResultDesc: desc, CheckoutRequestID: item.parsed.value.checkoutRequestId, outcome },
-  };
+  return { status: httpStatusOf(outcome) as 200 | 403, body: family.acknowledge(item.parsed.value, outcome) };
 }
-

@@ -1,14 +1,11 @@
 // Replays the spool into the database, oldest first, in batches; a file is deleted only once all of it committed.
 import type { ConsolaInstance } from "consola";
 import type { Spool, SpoolBatch } from "./spool.ts";
-import type { CallbackStore } from "../store/callback-store.ts";
-import type { IngestItem } from "../ingest/batch-plan.ts";
 import type { CallbackRequest } from "../ingest/batch-plan.ts";
 
 export interface ReplayOptions {
   spool: Spool;
-  store: CallbackStore;
-  toItem: (r: CallbackRequest) => IngestItem;
+  write: (requests: CallbackRequest[]) => Promise<unknown>; // to the database, each family to its store
   alreadyStored: (ids: string[]) => Promise<Set<string>>;
   logger: ConsolaInstance;
   batchSize: number;
@@ -27,7 +24,7 @@ export function startReplay(o: ReplayOptions): { stop(): Promise<void>; runOnce(
       const chunk = batch.records.slice(i, i + o.batchSize);
       const known = await o.alreadyStored(chunk.map((r) => r.id));
       const fresh = chunk.filter((r) => !known.has(r.id));
-      if (fresh.length > 0) await o.store.writeBatch(fresh.map(o.toItem));
+      if (fresh.length > 0) await o.write(fresh);
     }
     await o.spool.done(batch);
     o.logger.info(`spool: replayed ${batch.records.length} callback(s) into the database`);

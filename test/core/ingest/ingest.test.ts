@@ -24,7 +24,7 @@ describe.each(await testDialects())("ingest on %s", (dialect) => {
     db = await openDatabase(tdb.target);
     await migrate(db);
     const logger = createConsola({ level: 3, reporters: [{ log: (o) => void lines.push({ level: o.type, text: o.args.join(" ") }) }] });
-    ingest = createIngest({ store: createCallbackStore(db), spool: new Spool(dir), maxBatch: 16, windowMs: 1, writers: 1, logger });
+    ingest = createIngest({ stores: new Map([["stk", createCallbackStore(db)]]), spool: new Spool(dir), maxBatch: 16, windowMs: 1, writers: 1, logger });
   });
   afterAll(async () => {
     await ingest.drain();

@@ -10,7 +10,7 @@ import { migrate } from "../../../src/core/store/migrations.ts";
 import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
 import { Spool } from "../../../src/core/spool/spool.ts";
 import { startReplay } from "../../../src/core/spool/replay.ts";
-import { toItem } from "../../../src/core/ingest/ingest.ts";
+import { toItem, writeByFamily } from "../../../src/core/ingest/ingest.ts";
 import { findLoggedRequestIds } from "../../../src/core/store/request-ids.ts";
 import type { CallbackRequest } from "../../../src/core/ingest/batch-plan.ts";
 import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
@@ -52,8 +52,9 @@ describe.each(dialects)("spool replay on %s", (dialect) => {
       request(ids.unsolicited),
       request(ids.ours),
     ]);
-    const store = createCallbackStore(db, { refuseUnsolicited: true });
-    const replay = startReplay({ spool, store, toItem, alreadyStored: (r) => findLoggedRequestIds(db, r), logger: createConsola({ level: -999 }), batchSize: 2 });
+    const stores = new Map([["stk", createCallbackStore(db, { refuseUnsolicited: true })]]);
+    const write = (requests: CallbackRequest[]) => writeByFamily(stores, requests.map(toItem));
+    const replay = startReplay({ spool, write, alreadyStored: (r) => findLoggedRequestIds(db, r), logger: createConsola({ level: -999 }), batchSize: 2 });
     try {
       expect(await replay.runOnce()).toBe(true);
     } finally {

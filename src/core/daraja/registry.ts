@@ -1,0 +1,18 @@
+// Every Daraja callback family the server receives. Adding a family is a module and one line here
+// (test/core/daraja/registry.test.ts fails when a family lacks fixtures or two families claim one route).
+import type { Family } from "./family.ts";
+import { stkFamily } from "./stk-family.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family reads its own record type
+export type AnyFamily = Family<any>;
+
+export const FAMILIES: readonly AnyFamily[] = [stkFamily];
+
+const byName = new Map(FAMILIES.map((f) => [f.name, f]));
+
+/** The family a stored request names; requests spooled before families existed are STK callbacks. */
+export function familyNamed(name: string | undefined): AnyFamily {
+  const family = byName.get(name ?? stkFamily.name);
+  if (family === undefined) throw new Error(`no callback family named ${JSON.stringify(name)} (known: ${[...byName.keys()].join(", ")})`);
+  return family;
+}
