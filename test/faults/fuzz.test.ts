@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { stkFixtures } from "../../src/core/daraja/fixtures.ts";
-import { freePort, startServeProcess } from "../support/serve-process.ts";
+import { startServeProcess } from "../support/serve-process.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-fuzz-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -56,7 +56,7 @@ function mutate(i: number): { body: Uint8Array | string; type: string } {
 
 test("10,000 mutated requests: zero 5xx, the process alive, memory bounded, every 200 stored", async () => {
   const dbPath = join(dataDir, "fuzz.sqlite");
-  const serve = await startServeProcess({ dbUrl: `sqlite:${dbPath}`, dataDir, port: freePort(), env: { MPESA_CB_LOG_LEVEL: "warn" } });
+  const serve = await startServeProcess({ dbUrl: `sqlite:${dbPath}`, dataDir, port: 0, env: { MPESA_CB_LOG_LEVEL: "warn" } });
   const statuses: Record<number, number> = {};
   const acked = new Set<string>();
   let next = 0;

@@ -1,4 +1,5 @@
 // `mpesa-cb serve` as a child process (from source, with this Bun), for crash and shutdown tests.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -10,7 +11,10 @@ export interface ServeProcess {
   output(): string;
 }
 
-/** Starts serve; with `port: 0` it binds a free port itself and the URL is read from its "listening on" line. */
+/**
+ * Starts serve; with `port: 0` it binds a free port itself, read from its "listening on" line (or, when the log
+ * level hides that line, from the process's own listening socket).
+ */
 export async function startServeProcess(o: { dbUrl: string; dataDir: string; port: number; env?: Record<string, string>; args?: string[] }): Promise<ServeProcess> {
   const proc = Bun.spawn([process.execPath, MAIN, "serve", "--db", o.dbUrl, "--data-dir", o.dataDir, "--port", String(o.port), "--host", "127.0.0.1", ...(o.args ?? [])], {
     env: { PATH: process.env.PATH ?? "", MPESA_CB_LOG_LEVEL: "info", ...o.env }, stdout: "pipe", stderr: "pipe",
@@ -19,7 +23,7 @@ export async function startServeProcess(o: { dbUrl: string; dataDir: string; por
   collectOutput(proc, (chunk) => (text += chunk));
   let url = o.port === 0 ? null : `http://127.0.0.1:${o.port}`;
   for (let i = 0; i < 300; i++) {
-    url ??= listeningUrl(text);
+    url ??= listeningUrl(text) ?? portUrl(listeningPorts(proc.pid)[0]);
     if (url !== null && (await fetch(`${url}/health`).then((r) => r.status < 500, () => false))) return { url, proc, output: () => text };
     if (proc.exitCode !== null) break;
     await Bun.sleep(100);
@@ -41,6 +45,39 @@ export function collectOutput(proc: Subprocess, add: (text: string) => void): vo
 /** The URL in serve's "… listening on http://HOST:PORT (…)" line, once it has been logged. */
 export function listeningUrl(log: string): string | null {
   return /listening on (http:\/\/\S+)/.exec(log)?.[1] ?? null;
+}
+
+function portUrl(port: number | undefined): string | null {
+  return port === undefined ? null : `http://127.0.0.1:${port}`;
+}
+
+/** The TCP ports a process listens on, from /proc (Linux): its socket inodes matched against /proc/net/tcp{,6}. */
+export function listeningPorts(pid: number): number[] {
+  try {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSyncSafe(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1] as string);
+    }
+    const ports: number[] = [];
+    for (const table of ["tcp", "tcp6"]) {
+      for (const line of readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/); // sl local_address rem_address st … inode
+        if (f[3] === "0A" && inodes.has(f[9] ?? "")) ports.push(Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
+      }
+    }
+    return ports;
+  } catch {
+    return []; // not started yet, or gone
+  }
+}
+
+function readlinkSyncSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
 }
 
 /**
