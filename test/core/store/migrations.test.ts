@@ -173,6 +173,41 @@ describe.skipIf(!(await mysqlAvailable()))("MySQL: the database refuses a statem
     }
   });
 
+  test("the connection lost in the middle of a statement: a database error (69) that says it resumes there", async () => {
+    const tdb = await createTestDatabase("mysql");
+    dropLater.push(tdb);
+    const admin = await adminConnection();
+    const name = tdb.target.dialect === "mysql" ? tdb.target.database : "";
+    await admin.query(`USE \`${name}\`; ${legacySchema}`);
+    // An open transaction that read transactions holds its metadata lock: 006's ALTER waits for it.
+    await admin.query("BEGIN; SELECT COUNT(*) FROM transactions;");
+    const db = await openDatabase(tdb.target);
+    try {
+      const run = migrate(db).then(() => null, (err: unknown) => err);
+      const watcher = await adminConnection();
+      let id: number | undefined;
+      for (let i = 0; i < 300 && id === undefined; i++) {
+        const [rows] = await watcher.query("SELECT id FROM information_schema.processlist WHERE db = ? AND info LIKE 'ALTER TABLE transactions%'", [name]);
+        id = (rows as { id: number }[])[0]?.id;
+        if (id === undefined) await Bun.sleep(50);
+      }
+      expect(id).toBeDefined();
+      await watcher.query(`KILL ${Number(id)}`); // as a restart of the database server would
+      await watcher.end();
+      const e = await run;
+      expect(e).toBeInstanceOf(AppError);
+      const err = e as AppError;
+      expect(err.kind).toBe("database");
+      expect(err.message).toContain("migration 006_receipt_duplicates, statement 1 of 3 (ALTER TABLE transactions ADD COLUMN duplicate_receipt_number");
+      expect(err.hint).toContain("resumes at statement 1");
+      await admin.query("COMMIT");
+      expect(await migrate(db)).toEqual(MIGRATIONS.mysql.slice(1).map((m) => m.name));
+    } finally {
+      await db.close();
+      await admin.end();
+    }
+  }, 60_000);
+
   test("another migrate holding the database's lock: a clear refusal, not an unguarded run", async () => {
     const tdb = await createTestDatabase("mysql");
     dropLater.push(tdb);
