@@ -4,9 +4,10 @@ import type { ConsolaInstance } from "consola";
 import type { Ingest } from "../core/ingest/ingest.ts";
 import type { HealthReport } from "../core/health.ts";
 import { json } from "./http.ts";
-import { CALLBACK_PATH, receiveCallback, type CallbackDeps } from "./callbacks.ts";
+import { receiveCallback, type CallbackDeps } from "./callbacks.ts";
 
 export { CALLBACK_PATH } from "./callbacks.ts";
+import { FAMILIES, type AnyFamily } from "../core/daraja/registry.ts";
 
 export interface AppDeps extends CallbackDeps {
   ingest: Ingest;
@@ -15,20 +16,24 @@ export interface AppDeps extends CallbackDeps {
 }
 
 type Handler = (req: Request, server: Server<unknown>) => Promise<Response> | Response;
+type Route = Partial<Record<string, Handler>>;
 
 export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>) => Promise<Response> {
-  const routes: Record<string, Partial<Record<string, Handler>>> = {
+  const routes: Record<string, Route> = {
     "/": { GET: () => json(200, describeService(deps.version)) },
     "/health": { GET: async () => healthResponse(await deps.health()) },
-    [CALLBACK_PATH]: { POST: (req, server) => receiveCallback(deps, req, server, null) },
   };
-  // /mpesa/callback/<token>: one more path segment, checked by the callback handler.
-  const tokenRoute = (token: string): Partial<Record<string, Handler>> => ({ POST: (req, server) => receiveCallback(deps, req, server, token) });
+  // Every family's routes, each also as `<route>/<token>`: one more path segment, checked by the callback handler.
+  const callbackRoutes = new Map<string, AnyFamily>(FAMILIES.flatMap((f) => f.routes.map((r) => [r, f] as const)));
+  const callbackRoute = (family: AnyFamily, route: string, token: string | null): Route =>
+    ({ POST: (req, server) => receiveCallback(deps, { family, route, token }, req, server) });
   return async (req, server) => {
     const path = pathOf(req.url).replace(/(.)\/+$/, "$1");
-    const token = path.startsWith(`${CALLBACK_PATH}/`) ? path.slice(CALLBACK_PATH.length + 1) : null;
-    const route = token !== null && !token.includes("/") ? tokenRoute(safeDecode(token)) : routes[path];
-    if (route === undefined) return json(404, { error: "not found", path: token === null ? path : CALLBACK_PATH });
+    const { base, token } = splitToken(path, callbackRoutes);
+    const family = callbackRoutes.get(base);
+    const route = family !== undefined ? callbackRoute(family, base, token) : routes[path];
+    // A wrong token's path is never echoed: the answer names the route only.
+    if (route === undefined) return json(404, { error: "not found", path: token === null ? path : base });
     const handler = route[req.method] ?? (req.method === "HEAD" ? route.GET : undefined);
     if (handler === undefined) {
       const allow = Object.keys(route).join(", ");
@@ -37,10 +42,17 @@ export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>
     try {
       return await handler(req, server);
     } catch (e) {
-      deps.logger.error(`unexpected error on ${req.method} ${token === null ? path : `${CALLBACK_PATH}/…`}:`, e);
+      deps.logger.error(`unexpected error on ${req.method} ${token === null ? path : `${base}/…`}:`, e);
       return json(500, { error: "internal error" });
     }
   };
+}
+
+/** `/stk/callback/<token>` → the route and the token; any other path is its own base, without a token. */
+function splitToken(path: string, callbackRoutes: ReadonlyMap<string, unknown>): { base: string; token: string | null } {
+  const cut = path.lastIndexOf("/");
+  const base = path.slice(0, cut);
+  return cut > 0 && callbackRoutes.has(base) ? { base, token: safeDecode(path.slice(cut + 1)) } : { base: path, token: null };
 }
 
 // An HTTP/1.0 request without a Host header (HAProxy's default health check, old proxies) reaches us with a relative
@@ -67,6 +79,6 @@ function describeService(version: string): Record<string, unknown> {
     description: "M-Pesa Daraja callback server",
     version,
     status: "running",
-    endpoints: { root: "GET /", health: "GET /health", stkCallback: `POST ${CALLBACK_PATH}` },
+    endpoints: { root: "GET /", health: "GET /health", stkCallback: "POST /mpesa/callback", callbacks: Object.fromEntries(FAMILIES.map((f) => [f.name, f.routes.map((r) => `POST ${r}`)])) },
   };
 }

@@ -1,4 +1,4 @@
-// The callback route: path token, source address, body, content type → ingest → the answer Daraja gets.
+// A callback route, for any family: path token, source address, body, content type → ingest → the answer Daraja gets.
 import type { Server } from "bun";
 import type { ConsolaInstance } from "consola";
 import type { Ingest } from "../core/ingest/ingest.ts";
@@ -9,8 +9,10 @@ import { clientAddress } from "../core/auth/client-address.ts";
 import { checkSource } from "../core/auth/source-check.ts";
 import { CONTENT_TYPE_PROBLEM, SOURCE_PROBLEM } from "../core/ingest/batch-plan.ts";
 import { json, readBody } from "./http.ts";
+import type { AnyFamily } from "../core/daraja/registry.ts";
+import { STK_ROUTES } from "../core/daraja/stk-family.ts";
 
-export const CALLBACK_PATH = "/mpesa/callback"; // the original server's URL: existing Daraja registrations keep working
+export const CALLBACK_PATH = STK_ROUTES[0]; // the original server's URL: existing Daraja registrations keep working
 
 /** Counted since start, shown by /health: what the defences turned away or flagged. */
 export interface SecurityCounters {
@@ -29,14 +31,22 @@ export interface CallbackDeps {
 
 const NOT_FOUND = (path: string) => json(404, { error: "not found", path });
 
-export async function receiveCallback(deps: CallbackDeps, req: Request, server: Server<unknown>, token: string | null): Promise<Response> {
+/** Which route a request came in by: its family, the route, and the path token after it (null: none). */
+export interface CallbackTarget {
+  family: AnyFamily;
+  route: string;
+  token: string | null;
+}
+
+export async function receiveCallback(deps: CallbackDeps, target: CallbackTarget, req: Request, server: Server<unknown>): Promise<Response> {
+  const { family, token } = target;
   const receivedAt = new Date();
   const peer = server.requestIP(req)?.address ?? null;
   const tokenCheck = checkPathToken(token, deps.auth.callbackTokens);
   if (tokenCheck === "wrong" || tokenCheck === "missing") {
     deps.counters.wrongToken++;
     deps.logger.warn(`callback with a ${tokenCheck} path token from ${peer ?? "?"}: answered 404 (the token is not logged)`);
-    return NOT_FOUND(CALLBACK_PATH);
+    return NOT_FOUND(target.route);
   }
   const body = await readBody(req, deps.maxBodyBytes);
   const sourceIp = clientAddress(peer, req.headers, deps.auth.trustedProxies);
@@ -52,8 +62,8 @@ export async function receiveCallback(deps: CallbackDeps, req: Request, server: 
     ...body.problems,
   ];
   // The route as stored: which token was used (its position), never the token itself.
-  const route = token === null ? CALLBACK_PATH : `${CALLBACK_PATH}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
-  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, route, rawBody: body.text, edgeProblems };
+  const route = token === null ? target.route : `${target.route}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
+  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, family: family.name, route, rawBody: body.text, edgeProblems };
   const reply = await deps.ingest.handle(request);
   return json(reply.status, reply.body);
 }
