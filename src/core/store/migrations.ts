@@ -101,7 +101,10 @@ async function applyInTransaction(db: Database, m: Migration): Promise<void> {
       await recordProgress(db, m, statements.length, true, transaction);
     });
   } catch (e) {
-    throw isLedgerError(e) ? e : statementRefused({ migration: m, index, statements, dialect: db.dialect }, e);
+    if (e instanceof AppError) throw e; // the ledger's refusal, already worded
+    throw index < statements.length
+      ? statementRefused({ migration: m, index, statements, dialect: db.dialect }, e)
+      : ledgerRefused(`commit ${m.name} (none of it was applied)`, e);
   }
 }
 
@@ -116,8 +119,6 @@ async function applyStatementByStatement(db: Database, m: Migration): Promise<vo
   }
   if (statements.length === done) await recordProgress(db, m, done, true);
 }
-
-const isLedgerError = (e: unknown): boolean => e instanceof AppError;
 
 async function recordProgress(db: Database, m: Migration, statementsDone: number, completed: boolean, transaction?: Transaction): Promise<void> {
   const checksum = createHash("sha256").update(m.sql).digest("hex");
