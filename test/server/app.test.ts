@@ -67,6 +67,15 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
     expect(utcIso(row?.transaction_date)).toBe(utc ? new Date(Date.parse(utc) + 3 * 3600_000).toISOString() : null);
   });
 
+  test("POST /stk/callback, the neutral alias, is the same STK route: stored, logged under its own path", async () => {
+    const id = uniqueId();
+    const res = await fetch(`${service.url}/stk/callback`, { method: "POST", body: successBody(id, `A${id.slice(-9)}`), headers: { "content-type": "application/json" } });
+    expect([res.status, ((await res.json()) as { outcome: string }).outcome]).toEqual([200, "new"]);
+    expect((await payment(id)).map((r) => r.status)).toEqual(["Success"]);
+    const logs = await service.db.sequelize.query<{ route: string; family: string }>("SELECT route FROM callback_logs WHERE checkout_request_id = ?", { replacements: [id], type: QueryTypes.SELECT });
+    expect(logs.map((l) => l.route)).toEqual(["/stk/callback"]);
+  });
+
   test("50 concurrent copies of one callback: one row, 50 × 200", async () => {
     const id = uniqueId();
     const body = successBody(id, `D${id.slice(-9)}`);

@@ -40,6 +40,17 @@ describe("secret path tokens", () => {
     expect(routes.map((r) => r.route)).toEqual(["/mpesa/callback/:token#1", "/mpesa/callback/:token#2"]);
   });
 
+  test("every callback route takes the token: the neutral STK alias too, and never without it", async () => {
+    const s = await serviceWith({ MPESA_CB_CALLBACK_TOKENS: NEW });
+    expect((await post(s, `/stk/callback/${NEW}`)).status).toBe(200);
+    expect((await post(s, "/stk/callback")).status).toBe(404);
+    expect((await post(s, `/stk/callback/${OLD}`)).status).toBe(404);
+    const body = (await (await post(s, `/stk/callback/${OLD}`)).json()) as { path: string };
+    expect(body.path).toBe("/stk/callback"); // a wrong token is never echoed
+    const routes = await s.db.sequelize.query<{ route: string }>("SELECT DISTINCT route FROM callback_logs", { type: QueryTypes.SELECT });
+    expect(routes.map((r) => r.route)).toEqual(["/stk/callback/:token#1"]);
+  });
+
   test("after the old token is removed from the configuration it gets 404", async () => {
     const s = await serviceWith({ MPESA_CB_CALLBACK_TOKENS: NEW });
     expect((await post(s, `/mpesa/callback/${OLD}`)).status).toBe(404);
