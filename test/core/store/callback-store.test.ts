@@ -27,7 +27,7 @@ describe.each(dialects)("callback store on %s", (dialect) => {
 
   const rowsFor = (id: string) =>
     db.sequelize.query<Record<string, unknown>>(
-      "SELECT status, result_code, mpesa_receipt_number, amount, phone_number, transaction_date, superseded_status, conflict_count, last_conflict_code FROM transactions WHERE checkout_request_id = ?",
+      "SELECT status, result_code, mpesa_receipt_number, amount, phone_number, transaction_date, transaction_date_utc, superseded_status, conflict_count, last_conflict_code FROM transactions WHERE checkout_request_id = ?",
       { replacements: [id], type: QueryTypes.SELECT },
     );
   const logsFor = (id: string) =>
@@ -41,7 +41,8 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     expect(Number(row?.amount)).toBe(1500.5);
     expect(String(row?.amount)).toMatch(/^1500\.5/);
     expect(row?.phone_number).toBe("254700000001");
-    expect(utcIso(row?.transaction_date)).toBe("2025-01-15T07:31:12.000Z");
+    expect(utcIso(row?.transaction_date_utc)).toBe("2025-01-15T07:31:12.000Z");
+    expect(utcIso(row?.transaction_date)).toBe("2025-01-15T10:31:12.000Z"); // Nairobi wall time, as the original server kept it
     expect(await logsFor(id)).toEqual([{ outcome: "new", http_status: 200, processed: 1 }]);
   });
 
