@@ -5,6 +5,7 @@ import { reason } from "./store/database.ts";
 import type { Ingest } from "./ingest/ingest.ts";
 import type { Spool } from "./spool/spool.ts";
 import type { NotifierStatus } from "./notify/notifier.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 export interface HealthReport {
   status: "healthy" | "degraded" | "unhealthy";
@@ -74,7 +75,7 @@ async function checkDatabase(db: Database, timeoutMs: number): Promise<HealthRep
   try {
     // A real query on a real table: a missing schema is as unhealthy as a missing server.
     const query = db.sequelize.query("SELECT COUNT(*) AS n FROM schema_migrations");
-    await Promise.race([query, Bun.sleep(timeoutMs).then(() => Promise.reject(new Error(`no answer within ${timeoutMs} ms`)))]);
+    await withTimeout(query, timeoutMs);
     return { status: "up", dialect: db.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (e) {
     return { status: "down", dialect: db.dialect, error: reason(e) };

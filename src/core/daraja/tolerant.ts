@@ -2,16 +2,21 @@
 // ("Conversation ID"), one object where a list is usual, a list of one where one value is usual.
 const LISTS = new Set(["Item", "ResultParameter", "ReferenceItem"]);
 
+// Daraja bodies are a few levels deep; a hostile one may nest thousands (the fuzz test sends 30,000), which a
+// recursive walk must not follow: below this depth a value is left exactly as sent.
+const MAX_DEPTH = 32;
+
 /** A copy of a parsed JSON body with those variations undone; everything else is left as sent. */
-export function normaliseBody(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normaliseBody);
+export function normaliseBody(v: unknown, depth = 0): unknown {
+  if (depth >= MAX_DEPTH) return v;
+  if (Array.isArray(v)) return v.map((x) => normaliseBody(x, depth + 1));
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [rawKey, rawValue] of Object.entries(v)) {
     const key = rawKey.replace(/\s+/g, "");
     // `__proto__` names nothing Daraja sends, and assigning it would change the copy's prototype.
     if (key === "__proto__" || Object.hasOwn(out, key)) continue; // the first spelling wins
-    const value = normaliseBody(rawValue);
+    const value = normaliseBody(rawValue, depth + 1);
     out[key] = LISTS.has(key) ? (isObject(value) ? [value] : value) : Array.isArray(value) && value.length === 1 ? value[0] : value;
   }
   return out;

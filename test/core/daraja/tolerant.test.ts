@@ -16,6 +16,13 @@ describe("normaliseBody", () => {
     expect(normaliseBody(input)).toEqual(output);
   });
 
+  test("a body nested 30,000 deep is walked only so far, without a stack overflow", () => {
+    let deep: unknown = { Item: { Name: "Amount" } };
+    for (let i = 0; i < 30_000; i++) deep = { a: deep };
+    const out = normaliseBody({ " Top Key ": deep }) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(["TopKey"]);
+  });
+
   test("__proto__ in a body changes no prototype", () => {
     const out = normaliseBody(JSON.parse('{"__proto__":{"polluted":true},"a":1}')) as Record<string, unknown>;
     expect([out.a, Object.getPrototypeOf(out) === Object.prototype, ({} as Record<string, unknown>).polluted]).toEqual([1, true, undefined]);
