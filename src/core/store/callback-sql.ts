@@ -1,10 +1,9 @@
 // The statements that store callbacks, and the values for them: one place maps domain fields to SQL columns.
-import { rowPlaceholders } from "./raw-sql.ts";
 import { VERDICT_ON_INSERT } from "./verdict-sql.ts";
-import { httpStatusOf, problemsOf, type IngestItem, type ItemOutcome, type PaymentWrite } from "../ingest/batch-plan.ts";
+import { sqlTime } from "./callback-log-sql.ts";
+import type { PaymentWrite } from "../ingest/batch-plan.ts";
 import type { StoredPayment } from "../payment-state.ts";
 import type { PaymentStatus } from "../payment.ts";
-import type { Problem } from "../result.ts";
 import { parseAmountToCents } from "../money.ts";
 import { nairobiWallTime, toSqlUtc } from "../time.ts";
 
@@ -65,21 +64,6 @@ export function updatePaymentValues(w: PaymentWrite): unknown[] {
   return [...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w), w.checkoutRequestId];
 }
 
-export function insertLogsSql(rows: number): string {
-  return `INSERT INTO callback_logs (request_id, checkout_request_id, raw_payload, result_code, result_desc, processed,
-    received_at, source_ip, source_verdict, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 13)}`;
-}
-
-export function logValues(item: IngestItem, outcome: ItemOutcome, problems: Problem[] = problemsOf(item)): unknown[] {
-  const cb = item.parsed.ok ? item.parsed.value : null;
-  const r = item.request;
-  return [
-    r.id, cb?.checkoutRequestId ?? null, r.rawBody, cb?.resultCode ?? null, cb?.resultDesc ?? null, httpStatusOf(outcome, problems) === 200 ? 1 : 0,
-    sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), httpStatusOf(outcome, problems), outcome,
-    problems.length > 0 ? JSON.stringify(problems) : null,
-  ];
-}
-
 function sourceOf(w: PaymentWrite): NonNullable<PaymentWrite["source"]> {
   if (w.source === null) throw new Error(`payment ${w.checkoutRequestId}: a full write needs the callback it comes from`);
   return w.source;
@@ -101,13 +85,8 @@ function conflictTime(w: PaymentWrite): string | null {
   return w.lastConflictCode === null ? null : sqlTime(new Date());
 }
 
-function centsToDecimal(cents: number | null): string | null {
+export function centsToDecimal(cents: number | null): string | null {
   if (cents === null) return null;
   const s = String(Math.abs(cents)).padStart(3, "0");
   return `${cents < 0 ? "-" : ""}${s.slice(0, -2)}.${s.slice(-2)}`;
-}
-
-/** UTC with milliseconds, as DATETIME(3) and SQLite text both take it. */
-function sqlTime(d: Date): string {
-  return d.toISOString().replace("T", " ").replace("Z", "");
 }

@@ -7,10 +7,11 @@ import { AppError } from "../errors.ts";
 import { reason } from "./database.ts";
 import { planBatch, problemsOf, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
 import {
-  FLAG_PAYMENT_SQL, flagPaymentValues, insertLogsSql, insertPaymentsSql, insertPaymentValues, logValues, selectPaymentsSql,
+  FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentsSql, insertPaymentValues, selectPaymentsSql,
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
 } from "./callback-sql.ts";
 import { outboxStatements } from "./outbox-sql.ts";
+import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { crossCheckSql } from "./verdict-sql.ts";
 import { backoffMs } from "../backoff.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";

@@ -7,12 +7,14 @@ import mysql004 from "../../../sql/mysql/004_request_ids.sql" with { type: "text
 import mysql005 from "../../../sql/mysql/005_verdicts.sql" with { type: "text" };
 import mysql006 from "../../../sql/mysql/006_receipt_duplicates.sql" with { type: "text" };
 import mysql007 from "../../../sql/mysql/007_transaction_date_utc.sql" with { type: "text" };
+import mysql008 from "../../../sql/mysql/008_c2b.sql" with { type: "text" };
 import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
 import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
 import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
 import sqlite004 from "../../../sql/sqlite/004_verdicts.sql" with { type: "text" };
 import sqlite005 from "../../../sql/sqlite/005_receipt_duplicates.sql" with { type: "text" };
 import sqlite006 from "../../../sql/sqlite/006_transaction_date_utc.sql" with { type: "text" };
+import sqlite007 from "../../../sql/sqlite/007_c2b.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -32,6 +34,7 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
     { version: 4, name: "004_request_ids", sql: mysql004 },
     { version: 5, name: "005_verdicts", sql: mysql005 },
     { version: 7, name: "007_transaction_date_utc", sql: mysql007 },
+    { version: 8, name: "008_c2b", sql: mysql008 },
   ],
   sqlite: [
     { version: 1, name: "001_initial", sql: sqlite001 },
@@ -40,6 +43,7 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
     { version: 4, name: "004_verdicts", sql: sqlite004 },
     { version: 5, name: "005_receipt_duplicates", sql: sqlite005 },
     { version: 6, name: "006_transaction_date_utc", sql: sqlite006 },
+    { version: 7, name: "007_c2b", sql: sqlite007 },
   ],
 };
 

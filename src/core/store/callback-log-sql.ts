@@ -1,0 +1,31 @@
+// callback_logs, every family's: one row per request that reached a callback route, rejected ones too
+// (DESIGN.md promise 4). The family says which of its fields fill the shared columns.
+import { rowPlaceholders } from "./raw-sql.ts";
+import { httpStatusOf, type IngestItem } from "../ingest/batch-plan.ts";
+import { familyNamed } from "../daraja/registry.ts";
+import type { Problem } from "../result.ts";
+
+export function insertLogsSql(rows: number): string {
+  return `INSERT INTO callback_logs (request_id, family, callback_key, checkout_request_id, raw_payload, result_code, result_desc,
+    processed, received_at, source_ip, source_verdict, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 15)}`;
+}
+
+/** The row's values; `problems` defaults to the rejection's, or an accepted record's tolerated oddities. */
+export function logValues(item: IngestItem<unknown>, outcome: string, problems?: Problem[]): unknown[] {
+  const r = item.request;
+  const family = familyNamed(r.family);
+  const fields = item.parsed.ok ? family.logFields(item.parsed.value) : null;
+  const kept = problems ?? (item.parsed.ok ? family.warningsOf(item.parsed.value) : item.parsed.problems);
+  const status = httpStatusOf(outcome, kept);
+  return [
+    r.id, family.name, fields?.key ?? null, family.name === "stk" ? (fields?.key ?? null) : null, r.rawBody,
+    fields?.resultCode ?? null, fields?.resultDesc ?? null, status === 200 ? 1 : 0,
+    sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), status, outcome,
+    kept.length > 0 ? JSON.stringify(kept) : null,
+  ];
+}
+
+/** UTC with milliseconds, as DATETIME(3) and SQLite text both take it. */
+export function sqlTime(d: Date): string {
+  return d.toISOString().replace("T", " ").replace("Z", "");
+}
