@@ -3,8 +3,7 @@ import { Transaction } from "sequelize";
 import { runScript, runSql } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
-import { AppError } from "../errors.ts";
-import { reason } from "./database.ts";
+import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { planBatch, problemsOf, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
 import {
   FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentsSql, insertPaymentValues, selectPaymentsSql,
@@ -13,7 +12,6 @@ import {
 import { outboxStatements } from "./outbox-sql.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { crossCheckSql } from "./verdict-sql.ts";
-import { backoffMs } from "../backoff.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
 export interface CallbackStore {
@@ -26,8 +24,6 @@ export interface CallbackStoreOptions {
   confirm?: boolean; // Daraja confirmation on: a success that matches our request waits as `pending`
   refuseUnsolicited?: boolean; // MPESA_CB_UNSOLICITED=reject: a success for a request we never made is refused
 }
-
-const MAX_ATTEMPTS = 6;
 
 export function createCallbackStore(db: Database, options: CallbackStoreOptions = {}): CallbackStore {
   const { sequelize } = db;
@@ -92,34 +88,14 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     }
   }
 
-  // A row the database refuses even alone: keep its raw body for review, in a transaction of its own.
-  async function quarantine(item: IngestItem, cause: unknown): Promise<ItemOutcome> {
-    const problems = [...problemsOf(item), { path: "(database)", message: reason(cause) }];
-    await sequelize.transaction(txOptions, (transaction) =>
-      runSql(db.dialect, transaction, insertLogsSql(1), logValues(item, "quarantined", problems)));
-    return "quarantined";
-  }
-
-  async function writeBatch(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const fast = attempt === 1 && db.dialect === "mysql" && !options.refuseUnsolicited ? await writeAllNew(items) : null;
-        return fast ?? (await writeOnce(items));
-      } catch (e) {
-        const kind = classifyFailure(e);
-        if (kind === "unavailable") throw unavailable(db, e);
-        // "conflict": another process inserted the same payment first; reading again sees it.
-        const retry = kind === "transient" ? attempt < MAX_ATTEMPTS : kind === "conflict" && attempt < 2;
-        if (retry) {
-          await Bun.sleep(backoffMs(attempt, { baseMs: 2, maxMs: 50 }) * Math.random()); // full jitter: racing writers part
-          continue;
-        }
-        if (items.length === 1) return [await quarantine(items[0] as IngestItem, e).catch((qe) => { throw unavailable(db, qe); })];
-        const mid = Math.ceil(items.length / 2); // halves in order keep one-by-one semantics
-        return [...(await writeBatch(items.slice(0, mid))), ...(await writeBatch(items.slice(mid)))];
-      }
-    }
-  }
+  const runner: BatchRunner<IngestItem> = {
+    db, txOptions, problemsOf,
+    writeOnce: async (items, attempt) => {
+      const fast = attempt === 1 && db.dialect === "mysql" && !options.refuseUnsolicited ? await writeAllNew(items) : null;
+      return fast ?? (await writeOnce(items));
+    },
+  };
+  const writeBatch = (items: readonly IngestItem[]) => writeWithRetries(runner, items) as Promise<ItemOutcome[]>;
 
   return { writeBatch };
 }
@@ -135,8 +111,3 @@ async function unsolicited(items: readonly IngestItem[], run: (sql: string, valu
   const ours = new Set(found.map((r) => r.checkout_request_id));
   return new Set(successes.filter(([, k]) => !ours.has(k)).map(([i]) => i));
 }
-
-function unavailable(db: Database, cause: unknown): AppError {
-  return new AppError("database", `the database ${db.description} cannot take callbacks: ${reason(cause)}`, { cause });
-}
-

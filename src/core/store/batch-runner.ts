@@ -1,0 +1,55 @@
+// Every family's batch writes under one discipline: transient failures retried with jittered backoff, a concurrent
+// insert of the same key read again, an unreachable database reported (the caller spools), and a row the database
+// refuses isolated by halving the batch in order, then kept for review alone ("quarantined").
+import { backoffMs } from "../backoff.ts";
+import { AppError } from "../errors.ts";
+import { classifyFailure } from "./db-errors.ts";
+import { reason, type Database } from "./database.ts";
+import { insertLogsSql, logValues } from "./callback-log-sql.ts";
+import { runSql } from "./raw-sql.ts";
+import type { IngestItem } from "../ingest/batch-plan.ts";
+import type { Problem } from "../result.ts";
+import type { Transaction } from "sequelize";
+
+const MAX_ATTEMPTS = 6;
+
+export interface BatchRunner<I> {
+  db: Database;
+  txOptions: { type?: Transaction.TYPES };
+  /** One try at the whole batch in one transaction; `attempt` counts from 1. */
+  writeOnce(items: readonly I[], attempt: number): Promise<string[]>;
+  /** The problems of an item whose row the database refuses even alone. */
+  problemsOf(item: I): Problem[];
+}
+
+export async function writeWithRetries<I extends IngestItem<unknown>>(r: BatchRunner<I>, items: readonly I[]): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await r.writeOnce(items, attempt);
+    } catch (e) {
+      const kind = classifyFailure(e);
+      if (kind === "unavailable") throw unavailable(r.db, e);
+      // "conflict": another process inserted the same key first; reading again sees it.
+      const retry = kind === "transient" ? attempt < MAX_ATTEMPTS : kind === "conflict" && attempt < 2;
+      if (retry) {
+        await Bun.sleep(backoffMs(attempt, { baseMs: 2, maxMs: 50 }) * Math.random()); // full jitter: racing writers part
+        continue;
+      }
+      if (items.length === 1) return [await quarantine(r, items[0] as I, e).catch((qe) => { throw unavailable(r.db, qe); })];
+      const mid = Math.ceil(items.length / 2); // halves in order keep one-by-one semantics
+      return [...(await writeWithRetries(r, items.slice(0, mid))), ...(await writeWithRetries(r, items.slice(mid)))];
+    }
+  }
+}
+
+// A row the database refuses even alone: keep its raw body for review, in a transaction of its own.
+async function quarantine<I extends IngestItem<unknown>>(r: BatchRunner<I>, item: I, cause: unknown): Promise<string> {
+  const problems = [...r.problemsOf(item), { path: "(database)", message: reason(cause) }];
+  await r.db.sequelize.transaction(r.txOptions, (transaction) =>
+    runSql(r.db.dialect, transaction, insertLogsSql(1), logValues(item, "quarantined", problems)));
+  return "quarantined";
+}
+
+export function unavailable(db: Database, cause: unknown): AppError {
+  return new AppError("database", `the database ${db.description} cannot take callbacks: ${reason(cause)}`, { cause });
+}
