@@ -2,11 +2,12 @@
 // (test/core/daraja/registry.test.ts fails when a family lacks fixtures or two families claim one route).
 import type { Family } from "./family.ts";
 import { stkFamily } from "./stk-family.ts";
+import { c2bConfirmationFamily } from "./c2b/confirmation-family.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family reads its own record type
 export type AnyFamily = Family<any>;
 
-export const FAMILIES: readonly AnyFamily[] = [stkFamily];
+export const FAMILIES: readonly AnyFamily[] = [stkFamily, c2bConfirmationFamily];
 
 const byName = new Map(FAMILIES.map((f) => [f.name, f]));
 

@@ -11,6 +11,7 @@ import {
 } from "./callback-sql.ts";
 import { outboxStatements } from "./outbox-sql.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
+import { linkStkSql } from "./c2b-sql.ts";
 import { crossCheckSql } from "./verdict-sql.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
@@ -35,6 +36,11 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     // Inserted rows got theirs in the INSERT; rows updated into a success are checked here.
     const keys = [...plan.writes.values()].filter((w) => w.mode === "update" && w.source?.status === "Success").map((w) => w.checkoutRequestId);
     return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length), values: [whenMatched, ...keys] }];
+  };
+  // A success whose receipt a C2B confirmation already holds is the same payment (SPEC §4.5): link the two.
+  const linkC2b = (plan: BatchPlan): { sql: string; values: unknown[] }[] => {
+    const receipts = [...plan.writes.values()].flatMap((w) => (w.source?.status === "Success" && w.source.receipt !== null ? [w.source.receipt] : []));
+    return receipts.length === 0 ? [] : [{ sql: linkStkSql(receipts.length), values: receipts }];
   };
   // The outbox rows a batch calls for, written in its own transaction (DESIGN.md promise 5).
   const outbox = (items: readonly IngestItem[], plan: BatchPlan) =>
@@ -61,7 +67,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       }
       await run(insertLogsSql(items.length), items.flatMap((item, i) =>
         refused.has(i) ? logValues(item, "refused", [UNSOLICITED]) : logValues(item, plan.outcomes[i] ?? "rejected")));
-      for (const s of [...crossCheck(plan), ...outbox(items, plan)]) await run(s.sql, s.values);
+      for (const s of [...crossCheck(plan), ...linkC2b(plan), ...outbox(items, plan)]) await run(s.sql, s.values);
       return plan.outcomes;
     });
   }
@@ -72,7 +78,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
     const inserts = [...plan.writes.values()];
-    const queued = outbox(items, plan);
+    const queued = [...linkC2b(plan), ...outbox(items, plan)];
     const statements = ["START TRANSACTION", insertLogsSql(items.length), ...queued.map((s) => s.sql), "COMMIT"];
     if (inserts.length > 0) statements.splice(1, 0, insertPaymentsSql(inserts.length));
     const values = [

@@ -1,0 +1,64 @@
+// Who paid, when the payer can be identified without guessing (issue 11): a plain MSISDN matched against users'
+// phone numbers in the forms people type, or a SHA-256 hashed MSISDN (C2B v1, SPEC §4.3) that equals the hash of a
+// user's number in the 2547XXXXXXXX form. A masked number identifies nobody.
+import { createHash } from "node:crypto";
+import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
+import { normalisePhone } from "../phone.ts";
+
+type Run = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+
+const ACTIVE = "COALESCE(is_active, 1) <> 0";
+
+/** The payer's Telegram chat by TransID, for the payments whose payer is one of our users. */
+export async function findPayerChats(run: Run, payments: readonly C2bPayment[], hashes: HashedPhones): Promise<Map<string, string>> {
+  const chats = new Map<string, string>();
+  const plain = payments.filter((p) => p.msisdnKind === "plain" && p.msisdn !== null);
+  if (plain.length > 0) {
+    const forms = [...new Set(plain.flatMap((p) => phoneForms(p.msisdn as string)))];
+    const rows = await run(`SELECT phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IN (${forms.map(() => "?").join(",")}) ORDER BY id`, forms);
+    const byPhone = new Map<string, string>();
+    for (const r of rows) {
+      const phone = normalisePhone(r.phone_number);
+      if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, String(r.telegram_chat_id));
+    }
+    for (const p of plain) {
+      const chat = byPhone.get(p.msisdn as string);
+      if (chat !== undefined) chats.set(p.transId, chat);
+    }
+  }
+  const hashed = payments.filter((p) => p.msisdnKind === "hashed" && p.msisdn !== null);
+  if (hashed.length > 0) {
+    const byHash = await hashes.get(run);
+    for (const p of hashed) {
+      const chat = byHash.get(p.msisdn as string);
+      if (chat !== undefined) chats.set(p.transId, chat);
+    }
+  }
+  return chats;
+}
+
+/** 254712345678 as users may have stored it: 254…, +254…, 0712…, 712…. */
+function phoneForms(p: string): string[] {
+  const last9 = p.slice(-9);
+  return [p, `+${p}`, `0${last9}`, last9];
+}
+
+/** SHA-256 of every active user's number (254… form) → chat; read from the database at most once a minute. */
+export class HashedPhones {
+  private cached: { at: number; map: Map<string, string> } | null = null;
+
+  constructor(private readonly ttlMs = 60_000) {}
+
+  async get(run: Run): Promise<Map<string, string>> {
+    if (this.cached !== null && Date.now() - this.cached.at < this.ttlMs) return this.cached.map;
+    const rows = await run(`SELECT phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IS NOT NULL ORDER BY id`, []);
+    const map = new Map<string, string>();
+    for (const r of rows) {
+      const phone = normalisePhone(r.phone_number);
+      const hash = phone === null ? null : createHash("sha256").update(phone).digest("hex");
+      if (hash !== null && !map.has(hash)) map.set(hash, String(r.telegram_chat_id));
+    }
+    this.cached = { at: Date.now(), map };
+    return map;
+  }
+}
