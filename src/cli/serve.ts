@@ -1,9 +1,14 @@
-// `mpesa-cb serve`: the callback daemon. Runs until SIGTERM or SIGINT, then stops gracefully.
+// `mpesa-cb serve`: the callback daemon. Runs until SIGTERM, SIGINT or SIGHUP, then stops gracefully.
 import type { Command } from "commander";
-import { SETTINGS } from "../core/config.ts";
+import { SETTINGS, type Config } from "../core/config.ts";
+import { describeDatabase } from "../core/database-url.ts";
 import { startService } from "../server/service.ts";
 import { addSettingOptions, createLogger, loadConfig } from "./settings.ts";
 import { VERSION_LINE } from "./version.ts";
+
+// SIGHUP too: a closed terminal or `kill -HUP` must not kill the server with callbacks in flight (there is nothing
+// to reload: settings are read once, at start).
+const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
 export function registerServe(program: Command): void {
   const cmd = program.command("serve").description("receive M-Pesa callbacks over HTTP, store them, acknowledge them");
@@ -14,16 +19,28 @@ export function registerServe(program: Command): void {
 }
 
 export async function serve(env: Record<string, string | undefined>, opts: Record<string, unknown>): Promise<number> {
-  const config = loadConfig(env, opts);
-  const logger = createLogger(config.logLevel);
+  const config = loadConfig(env, opts); // --env-file included
+  const logger = createLogger(config.logLevel, env);
+  // Listen for the signals before anything starts: one that arrives during start-up stops the server once it is up.
+  const signal = new Promise<string>((resolve) => {
+    for (const s of STOP_SIGNALS) process.once(s, () => resolve(s));
+  });
+  logger.debug(`settings: ${describeSettings(config)}`);
   const service = await startService(config, logger, VERSION_LINE);
   logger.info(`${VERSION_LINE} listening on ${service.url} (database ${service.db.description})`);
-  const signal = await new Promise<string>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  logger.info(`${signal}: finishing requests in flight, then stopping`);
+  const received = await signal;
+  logger.info(`${received}: finishing requests in flight, then stopping`);
   await service.stop();
   logger.info("stopped");
   return 0;
+}
+
+/** The settings in effect, for a debug line: counts and on/off for secrets, never their values. */
+function describeSettings(c: Config): string {
+  return [
+    `host ${c.host}`, `port ${c.port}`, `data dir ${c.dataDir}`, `database ${describeDatabase(c.database)}`, `batch max ${c.batchMax}`,
+    `batch window ${c.batchWindowMs} ms`, `writers ${c.writers}`, `pool ${c.dbPool}`, `path tokens ${c.auth.callbackTokens.length}`,
+    `source check ${c.auth.sourceIpMode}`, `unsolicited ${c.auth.rejectUnsolicited ? "reject" : "flag"}`, `confirm ${c.confirm.enabled ? "on" : "off"}`,
+    `telegram ${c.telegram.token ? "on" : "off"}`,
+  ].join(", ");
 }

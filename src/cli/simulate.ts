@@ -9,6 +9,7 @@ import { runLoad } from "../core/simulate/load.ts";
 import { runScenarios, type SimulationReport } from "../core/simulate/runner.ts";
 import { pickScenarios, SCENARIO_NAMES, SCENARIOS } from "../core/simulate/scenarios.ts";
 import { CALLBACK_PATH } from "../server/app.ts";
+import { addEnvFileOption, loadEnv } from "./settings.ts";
 
 export interface SimulateOptions {
   url?: string; path: string; token?: string; scenario: string[]; list?: boolean; json?: boolean;
@@ -16,23 +17,24 @@ export interface SimulateOptions {
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  const cmd = program
     .command("simulate")
     .description("send sample Daraja callbacks to a server and check every answer (exit 0 only if all pass)")
     .option("--url <url>", "the server to test [default http://127.0.0.1:$PORT, PORT from the environment, else 8000]")
     .option("--path <path>", "the callback path on that server", CALLBACK_PATH)
     .option("--token <token>", "a callback path token: appended to --path as one more segment, never printed")
-    .option("--scenario <name>", "run this scenario (repeatable or comma-separated) [default: the smoke set]", collect, [])
+    .option("--scenario <name>", "run this scenario (repeatable or comma-separated; all: every one) [default: the smoke set]", collect, [])
     .option("--list", "list the scenarios and exit")
     .option("--json", "print a machine-readable report")
     .option("--burst <n>", "copies sent at once by duplicate-burst", integer(2, 1000), 10)
     .option("--timeout <ms>", "give up on one request after this many milliseconds", integer(100, 600_000), 10_000)
     .option("--rate <n>", "load mode: unique success callbacks per second", integer(1, 100_000))
     .option("--duration <time>", "load mode: how long to send, e.g. 30s, 2m, 500ms [default 10s]", duration)
-    .option("--connections <n>", "load mode: keep-alive connections", integer(1, 1024), 16)
-    .action(async (opts: SimulateOptions) => {
-      process.exitCode = await simulate(process.env, opts);
-    });
+    .option("--connections <n>", "load mode: keep-alive connections", integer(1, 1024), 16);
+  addEnvFileOption(cmd); // HOST and PORT for the default --url, as the service reads them
+  cmd.action(async (opts: SimulateOptions & { envFile?: string }) => {
+    process.exitCode = await simulate(loadEnv(opts, process.env), opts);
+  });
 }
 
 export async function simulate(env: Record<string, string | undefined>, opts: SimulateOptions): Promise<number> {
@@ -47,7 +49,7 @@ export async function simulate(env: Record<string, string | undefined>, opts: Si
   if (opts.rate !== undefined || opts.duration !== undefined) return loadMode(target, shown, opts, out);
   const { chosen, unknown } = pickScenarios(opts.scenario);
   if (unknown.length > 0) {
-    throw new AppError("usage", `unknown scenario: ${unknown.join(", ")}`, { hint: `choose from ${SCENARIO_NAMES.join(", ")} (mpesa-cb simulate --list)` });
+    throw new AppError("usage", `unknown scenario: ${unknown.join(", ")}`, { hint: `choose from all, ${SCENARIO_NAMES.join(", ")} (mpesa-cb simulate --list)` });
   }
   const ids = createIdSource();
   if (!opts.json) out.info(`simulating Daraja callbacks at ${shown}; simulated IDs start ${SIMULATED_PREFIX}${ids.runId}`);

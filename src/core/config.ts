@@ -41,28 +41,28 @@ export const SETTINGS = {
   host: { env: "HOST", flag: "--host", default: "0.0.0.0", type: "string", describe: "address to listen on" },
   port: { env: "PORT", flag: "--port", default: 8000, type: "integer", minimum: 0, maximum: 65535, describe: "TCP port to listen on (0: any free port)" },
   dataDir: { env: "MPESA_CB_DATA_DIR", flag: "--data-dir", default: "./data", type: "string", describe: "directory for the SQLite file and the spool (systemd's STATE_DIRECTORY when unset)" },
-  databaseUrl: { env: "DATABASE_URL", flag: "--db", default: undefined, type: "string", describe: "sqlite:PATH or mysql://user:pass@host:port/db (else DB_* variables, else SQLite in the data dir)" },
+  databaseUrl: { env: "DATABASE_URL", flag: "--db", default: undefined, type: "string", secret: true, describe: "sqlite:PATH or mysql://user:pass@host:port/db (else DB_* variables, else SQLite in the data dir)" },
   logLevel: { env: "MPESA_CB_LOG_LEVEL", flag: "--log-level", default: "info", type: "string", enum: ["silent", "error", "warn", "info", "debug"], describe: "silent, error, warn, info or debug" },
   maxBodyBytes: { env: "MPESA_CB_MAX_BODY_BYTES", flag: "--max-body-bytes", default: 65536, type: "integer", minimum: 1024, maximum: 16777216, describe: "largest callback body accepted (larger: 413)" },
   batchMax: { env: "MPESA_CB_BATCH_MAX", flag: "--batch-max", default: 256, type: "integer", minimum: 1, maximum: 5000, describe: "most callbacks written in one database transaction" },
   batchWindowMs: { env: "MPESA_CB_BATCH_WINDOW_MS", flag: "--batch-window-ms", default: 2, type: "number", minimum: 0, maximum: 50, describe: "how long an idle writer waits for more callbacks before committing" },
   writers: { env: "MPESA_CB_WRITERS", flag: "--writers", default: 3, type: "integer", minimum: 1, maximum: 32, describe: "MySQL transactions writing callbacks at once (SQLite always has one writer)" },
   shutdownTimeoutMs: { env: "MPESA_CB_SHUTDOWN_TIMEOUT_MS", flag: "--shutdown-timeout-ms", default: 20000, type: "integer", minimum: 100, maximum: 600000, describe: "on SIGTERM, how long requests in flight may take before the server stops anyway (systemd's TimeoutStopSec is longer)" },
-  callbackTokens: { env: "MPESA_CB_CALLBACK_TOKENS", flag: "--callback-tokens", default: "", type: "string", describe: "secret path tokens, comma-separated: callbacks then only at /mpesa/callback/<token> (several during a rotation)" },
+  callbackTokens: { env: "MPESA_CB_CALLBACK_TOKENS", flag: "--callback-tokens", default: "", type: "string", secret: true, describe: "secret path tokens, comma-separated: callbacks then only at /mpesa/callback/<token> (several during a rotation)" },
   sourceIpMode: { env: "MPESA_CB_SOURCE_IP_MODE", flag: "--source-ip-mode", default: "report", type: "string", enum: ["off", "report", "enforce"], describe: "source address allowlist: off, report (accept and flag) or enforce (403)" },
   sourceIps: { env: "MPESA_CB_SOURCE_IPS", flag: "--source-ips", default: SAFARICOM_CALLBACK_IPS.join(","), type: "string", describe: "allowed callback sources, comma-separated addresses or CIDR ranges (default: Safaricom's published list)" },
   trustedProxies: { env: "MPESA_CB_TRUSTED_PROXIES", flag: "--trusted-proxies", default: "127.0.0.1,::1", type: "string", describe: "reverse proxies whose X-Forwarded-For / X-Real-IP is believed, comma-separated addresses or CIDR ranges" },
   unsolicited: { env: "MPESA_CB_UNSOLICITED", flag: "--unsolicited", default: "flag", type: "string", enum: ["flag", "reject"], describe: "a success for a CheckoutRequestID with no payment_requests row: flag (accept, verdict unsolicited) or reject (403, kept in callback_logs)" },
   confirm: { env: "MPESA_CB_CONFIRM", flag: "--confirm", default: "off", type: "string", enum: ["off", "on"], describe: "confirm each success with Daraja's M-Pesa Express Query (needs the four MPESA_* credentials)" },
-  mpesaConsumerKey: { env: "MPESA_CONSUMER_KEY", flag: "--mpesa-consumer-key", default: undefined, type: "string", describe: "Daraja app consumer key (prefer the environment: flags show in ps)" },
-  mpesaConsumerSecret: { env: "MPESA_CONSUMER_SECRET", flag: "--mpesa-consumer-secret", default: undefined, type: "string", describe: "Daraja app consumer secret" },
+  mpesaConsumerKey: { env: "MPESA_CONSUMER_KEY", flag: "--mpesa-consumer-key", default: undefined, type: "string", secret: true, describe: "Daraja app consumer key (prefer the environment: flags show in ps)" },
+  mpesaConsumerSecret: { env: "MPESA_CONSUMER_SECRET", flag: "--mpesa-consumer-secret", default: undefined, type: "string", secret: true, describe: "Daraja app consumer secret" },
   mpesaShortcode: { env: "MPESA_SHORTCODE", flag: "--mpesa-shortcode", default: undefined, type: "string", pattern: "^[0-9]{5,8}$", example: "MPESA_SHORTCODE=174379", describe: "the PayBill/Till shortcode of the STK pushes (BusinessShortCode)" },
-  mpesaPasskey: { env: "MPESA_PASSKEY", flag: "--mpesa-passkey", default: undefined, type: "string", describe: "Lipa Na M-Pesa Online passkey" },
+  mpesaPasskey: { env: "MPESA_PASSKEY", flag: "--mpesa-passkey", default: undefined, type: "string", secret: true, describe: "Lipa Na M-Pesa Online passkey" },
   mpesaApiRoot: { env: "MPESA_API_ROOT", flag: "--mpesa-api-root", default: "https://api.safaricom.co.ke", type: "string", pattern: "^https?://", example: "MPESA_API_ROOT=https://sandbox.safaricom.co.ke", describe: "Daraja API root (the sandbox and test fakes set it)" },
   confirmRate: { env: "MPESA_CB_CONFIRM_RATE", flag: "--confirm-rate", default: 5, type: "number", minimum: 0.1, maximum: 100, describe: "Daraja queries per second, per process" },
   confirmFirstDelayMs: { env: "MPESA_CB_CONFIRM_FIRST_DELAY_MS", flag: "--confirm-first-delay-ms", default: 15000, type: "integer", minimum: 0, maximum: 600000, describe: "first query this long after the callback" },
   confirmMaxAttempts: { env: "MPESA_CB_CONFIRM_MAX_ATTEMPTS", flag: "--confirm-max-attempts", default: 10, type: "integer", minimum: 1, maximum: 100, describe: "queries without a final answer before the verdict is unverifiable" },
-  telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
+  telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", secret: true, describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
   adminShowPhone: { env: "MPESA_CB_ADMIN_SHOW_PHONE", flag: "--admin-show-phone", default: false, type: "boolean", describe: "show full phone numbers in admin alerts (default: masked, 2547******49)" },
@@ -75,7 +75,7 @@ export type Env = Record<string, string | undefined>;
 
 const properties = Object.fromEntries(
   Object.entries(SETTINGS).map(([name, s]) => {
-    const { env: _env, flag: _flag, describe: _describe, example: _example, ...schema } = s as typeof s & { example?: string };
+    const { env: _env, flag: _flag, describe: _describe, example: _example, secret: _secret, ...schema } = s as typeof s & { example?: string; secret?: boolean };
     return [name, schema];
   }),
 );
@@ -91,8 +91,10 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   }
   // systemd's StateDirectory= exports STATE_DIRECTORY: use it when no data dir was given.
   if (raw.dataDir === undefined && nonEmpty(env.STATE_DIRECTORY)) raw.dataDir = env.STATE_DIRECTORY;
+  const given = { ...raw }; // ajv coerces in place: the problems show what the operator wrote
   if (!validateSettings(raw)) {
-    return { ok: false, problems: (validateSettings.errors ?? []).map((e) => settingProblem(e.instancePath, e.keyword, e.message)) };
+    const names = [...new Set((validateSettings.errors ?? []).map((e) => e.instancePath.replace(/^\//, "")))];
+    return { ok: false, problems: names.map((name) => settingProblem(name, given[name])) };
   }
   const s = raw as Record<SettingName, never>;
   const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
@@ -131,12 +133,23 @@ function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Re
   };
 }
 
-function settingProblem(instancePath: string, keyword: string, message: string | undefined): Problem {
-  const name = instancePath.replace(/^\//, "") as SettingName;
-  const s = SETTINGS[name] as ((typeof SETTINGS)[SettingName] & { example?: string }) | undefined;
-  const where = s ? `${s.env} (${s.flag})` : name || "settings";
-  if (keyword === "pattern" && s?.example) return { path: where, message: `is not valid, e.g. ${s.example}` };
-  return { path: where, message: message ?? "is invalid" };
+type Setting = (typeof SETTINGS)[SettingName] & { example?: string; minimum?: number; maximum?: number; enum?: readonly string[]; pattern?: string; secret?: boolean };
+
+/** One problem per setting: what was given (unless it is a secret) and what is allowed. */
+function settingProblem(name: string, value: unknown): Problem {
+  const s = SETTINGS[name as SettingName] as Setting | undefined;
+  if (s === undefined) return { path: name || "settings", message: "is not a setting" };
+  const got = s.secret ? "" : `, got ${JSON.stringify(String(value))}`;
+  return { path: `${s.env} (${s.flag})`, message: `${allowed(s)}${got}${s.example ? `, e.g. ${s.example}` : ""}` };
+}
+
+function allowed(s: Setting): string {
+  const range = s.minimum !== undefined && s.maximum !== undefined ? ` from ${s.minimum} to ${s.maximum}` : "";
+  if (s.enum) return `must be one of ${s.enum.join(", ")}`;
+  if (s.type === "integer") return `must be a whole number${range}`;
+  if (s.type === "number") return `must be a number${range}`;
+  if (s.type === "boolean") return "must be true or false";
+  return "is not valid";
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -1,7 +1,8 @@
 // One error type for expected failures; one table maps its kind to an exit code, one to an HTTP status.
 
 export type ErrorKind =
-  | "config" // a setting is wrong: fix the environment or flags
+  | "config" // a setting is wrong: fix the environment, the settings file or flags
+  | "host" // this machine refuses what the settings ask (port taken, address not here, directory not writable)
   | "usage" // a command was called wrongly
   | "schema" // the database schema is missing or behind: run `mpesa-cb migrate`
   | "database" // the database cannot be reached or refused the work
@@ -20,10 +21,12 @@ export class AppError extends Error {
   }
 }
 
-// sysexits(3) codes, so systemd can tell a bad configuration from a crash
-// (the unit lists 78 in RestartPreventExitStatus).
+// sysexits(3) codes, so systemd can tell a bad configuration from a crash. 78 means a person must act: the unit
+// lists it in RestartPreventExitStatus, so systemd does not retry every 5 s. 69 may clear by itself (a database
+// that is restarting): systemd retries it.
 export const EXIT_CODES: Record<ErrorKind, number> = {
   config: 78, // EX_CONFIG
+  host: 78, // a port another program holds or an address this machine lacks does not change on a retry
   usage: 64, // EX_USAGE
   schema: 78, // a schema behind the binary is a configuration step the operator must take
   database: 69, // EX_UNAVAILABLE

@@ -2,10 +2,12 @@
 import type { ConsolaInstance } from "consola";
 import type { Server } from "bun";
 import type { Config } from "../core/config.ts";
-import { openDatabase, type Database } from "../core/store/database.ts";
+import { ensurePrivateDir, openDatabase, type Database } from "../core/store/database.ts";
+import { localServerUrl } from "../core/simulate/http.ts";
+import { unlinkSync, writeFileSync } from "node:fs";
 import { migrate, pendingMigrations } from "../core/store/migrations.ts";
 import { createCallbackStore } from "../core/store/callback-store.ts";
-import { createIngest, type Ingest } from "../core/ingest/ingest.ts";
+import { createIngest, type FamilyStore, type Ingest } from "../core/ingest/ingest.ts";
 import { createHealthCheck } from "../core/health.ts";
 import { AppError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
@@ -18,6 +20,8 @@ import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
 import { stkFamily } from "../core/daraja/stk-family.ts";
+import { c2bConfirmationFamily } from "../core/daraja/c2b/confirmation-family.ts";
+import { createC2bStore } from "../core/store/c2b-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 
 export interface Service {
@@ -30,18 +34,44 @@ export interface Service {
 }
 
 export async function startService(config: Config, logger: ConsolaInstance, version: string): Promise<Service> {
-  const db = await openDatabase(config.database, { pool: config.dbPool });
+  // What a person must fix comes first, before anything is created: the data directory, then the address and port
+  // (bound before the schema is touched, held until the app is ready: early requests wait, none is refused).
+  checkDataDir(config.dataDir);
+  let app: ((req: Request, srv: Server<unknown>) => Promise<Response>) | undefined;
+  const ready = Promise.withResolvers<void>();
+  // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
+  // once we stop listening) instead of sending its next callback into a connection that is about to close.
+  let draining = false;
+  let inFlight = 0;
+  const fetch = async (req: Request, srv: Server<unknown>): Promise<Response> => {
+    inFlight++;
+    try {
+      if (app === undefined) await ready.promise;
+      const res = app === undefined ? unavailable() : await app(req, srv);
+      if (draining) res.headers.set("connection", "close");
+      return res;
+    } finally {
+      inFlight--;
+    }
+  };
+  const server = listen(config, fetch, logger);
+  let db: Database;
   try {
-    await prepareSchema(db, logger);
+    db = await openDatabase(config.database, { pool: config.dbPool });
+    await prepareSchema(db, logger).catch(async (e: unknown) => {
+      await db.close();
+      throw e;
+    });
   } catch (e) {
-    await db.close();
+    ready.resolve(); // requests that came early get 503
+    await server.stop(true);
     throw e;
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
   const notify = notifyTargets(config.telegram);
   const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled, refuseUnsolicited: config.auth.rejectUnsolicited });
   const spool = new Spool(join(config.dataDir, "spool"));
-  const stores = new Map([[stkFamily.name, store]]);
+  const stores = new Map<string, FamilyStore>([[stkFamily.name, store], [c2bConfirmationFamily.name, createC2bStore(db, { notify })]]);
   const ingest = createIngest({ stores, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({
     spool, write: (requests) => ingest.writeToDatabase(requests), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
@@ -53,32 +83,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const counters: SecurityCounters = { wrongToken: 0, unlistedSource: 0, refusedSource: 0 };
   let notifier: ReturnType<typeof startNotifier> | undefined; // started once the server listens
   const health = createHealthCheck({ db, ingest, spool, version, security: () => ({ ...counters }), notifications: () => notifier?.status() });
-  const app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters });
-  // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
-  // once we stop listening) instead of sending its next callback into a connection that is about to close.
-  let draining = false;
-  let inFlight = 0;
-  const fetch = async (req: Request, srv: Server<unknown>): Promise<Response> => {
-    inFlight++;
-    try {
-      const res = await app(req, srv);
-      if (draining) res.headers.set("connection", "close");
-      return res;
-    } finally {
-      inFlight--;
-    }
-  };
-  const server = Bun.serve({
-    hostname: config.host, port: config.port, fetch,
-    // Our reader keeps the first maxBodyBytes of a larger body for callback_logs and answers 413 itself; only what is
-    // absurdly large (a declared length past this cap) is refused by Bun before it reaches us.
-    maxRequestBodySize: Math.max(config.maxBodyBytes * 16, 64 * 1024 * 1024),
-    idleTimeout: 30,
-    error: (e) => {
-      logger.error("unexpected server error:", e);
-      return new Response(JSON.stringify({ error: "internal error" }), { status: 500, headers: { "content-type": "application/json" } });
-    },
-  });
+  app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters });
+  ready.resolve();
   notifier = startNotifier({ db, config, logger });
   const confirmer = config.confirm.enabled
     ? startConfirmer({
@@ -93,9 +99,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       })
     : undefined;
   const port = server.port ?? config.port;
-  const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   return {
-    url: `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`, port, db, ingest, server,
+    url: localServerUrl(config.host, String(port)), port, db, ingest, server,
     async stop() {
       draining = true;
       const drainUntil = Date.now() + Math.min(1_000, config.shutdownTimeoutMs / 2);
@@ -115,6 +120,68 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       await db.close();
     },
   };
+}
+
+function listen(config: Config, fetch: (req: Request, srv: Server<unknown>) => Promise<Response>, logger: ConsolaInstance): Server<unknown> {
+  try {
+    return Bun.serve({
+      hostname: config.host, port: config.port, fetch,
+      // Our reader keeps the first maxBodyBytes of a larger body for callback_logs and answers 413 itself; only what is
+      // absurdly large (a declared length past this cap) is refused by Bun before it reaches us.
+      maxRequestBodySize: Math.max(config.maxBodyBytes * 16, 64 * 1024 * 1024),
+      idleTimeout: 30,
+      error: (e) => {
+        logger.error("unexpected server error:", e);
+        return new Response(JSON.stringify({ error: "internal error" }), { status: 500, headers: { "content-type": "application/json" } });
+      },
+    });
+  } catch (e) {
+    throw listenError(e, config.host, config.port) ?? e;
+  }
+}
+
+/** Why the address and port cannot be had, in the operator's terms; null for anything unforeseen (a bug). */
+function listenError(e: unknown, host: string, port: number): AppError | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  const where = `${host} port ${port}`;
+  if (code === "EADDRINUSE") {
+    return new AppError("host", `${where} is already in use by another program (another mpesa-cb?)`, {
+      cause: e, hint: `see which with \`ss -ltnp 'sport = :${port}'\`; stop it, or choose another port (PORT, --port)`,
+    });
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+    return new AppError("host", `${host} is not an address of this machine, so mpesa-cb cannot listen on it`, {
+      cause: e, hint: "set HOST (--host) to 127.0.0.1 behind a reverse proxy, 0.0.0.0 for every address, or one that `ip -brief address` lists",
+    });
+  }
+  if (code === "EACCES") {
+    return new AppError("host", `${where}: a port below 1024 needs privileges mpesa-cb does not have`, { cause: e, hint: "listen on a port from 1024 (PORT, --port), e.g. 8000 behind a reverse proxy" });
+  }
+  return null;
+}
+
+const FS_WHY: Record<string, string> = {
+  EROFS: "it is on a read-only file system", EACCES: "permission denied", EPERM: "operation not permitted",
+  ENOTDIR: "part of the path is a file", ENOSPC: "no space left on the device", EDQUOT: "disk quota exceeded",
+};
+
+/** The spool (and the SQLite file, by default) live here: a directory that cannot be written is found at start. */
+function checkDataDir(dir: string): void {
+  try {
+    ensurePrivateDir(dir);
+    const probe = join(dir, `.write-check-${process.pid}`);
+    writeFileSync(probe, "", { mode: 0o600 });
+    unlinkSync(probe);
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    throw new AppError("host", `the data directory ${dir} cannot be written: ${FS_WHY[code] ?? (e instanceof Error ? e.message : String(e))}`, {
+      cause: e, hint: "make it writable for the user mpesa-cb runs as, or choose another (MPESA_CB_DATA_DIR, --data-dir)",
+    });
+  }
+}
+
+function unavailable(): Response {
+  return new Response(JSON.stringify({ error: "the server did not start" }), { status: 503, headers: { "content-type": "application/json" } });
 }
 
 // SQLite is ours alone: create or upgrade it in place. A shared MySQL is upgraded on purpose, by `migrate`.

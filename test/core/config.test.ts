@@ -33,15 +33,19 @@ describe("parseConfig", () => {
   });
 
   test.each([
-    [{ PORT: "eighty" }, "PORT (--port)", "must be integer"],
-    [{ PORT: "70000" }, "PORT (--port)", "must be <= 65535"],
-    [{ MPESA_CB_LOG_LEVEL: "loud" }, "MPESA_CB_LOG_LEVEL (--log-level)", "must be equal to one of the allowed values"],
+    [{ PORT: "eighty" }, "PORT (--port)", 'must be a whole number from 0 to 65535, got "eighty"'],
+    [{ PORT: "70000" }, "PORT (--port)", 'must be a whole number from 0 to 65535, got "70000"'],
+    [{ PORT: "80.5" }, "PORT (--port)", 'must be a whole number from 0 to 65535, got "80.5"'],
+    [{ MPESA_CB_BATCH_MAX: "0" }, "MPESA_CB_BATCH_MAX (--batch-max)", 'must be a whole number from 1 to 5000, got "0"'],
+    [{ MPESA_CB_BATCH_WINDOW_MS: "soon" }, "MPESA_CB_BATCH_WINDOW_MS (--batch-window-ms)", 'must be a number from 0 to 50, got "soon"'],
+    [{ MPESA_CB_LOG_LEVEL: "loud" }, "MPESA_CB_LOG_LEVEL (--log-level)", 'must be one of silent, error, warn, info, debug, got "loud"'],
+    [{ MPESA_CB_SOURCE_IP_MODE: "strict" }, "MPESA_CB_SOURCE_IP_MODE (--source-ip-mode)", 'must be one of off, report, enforce, got "strict"'],
     [{ DATABASE_URL: "postgres://x/y" }, "DATABASE_URL (--db)", "has scheme \"postgres:\", expected mysql:// or sqlite:"],
     [{ DATABASE_URL: "mysql://h:3306/" }, "DATABASE_URL (--db)", "names no database after the host"],
     [{ DB_HOST: "h" }, "DB_NAME", "is required when DB_HOST is set"],
-    [{ ADMIN_CHAT_ID: "my admin" }, "ADMIN_CHAT_ID (--admin-chat-id)", "is not valid, e.g. ADMIN_CHAT_ID=123456789"],
-    [{ TELEGRAM_API_ROOT: "api.telegram.org" }, "TELEGRAM_API_ROOT (--telegram-api-root)", "is not valid, e.g. TELEGRAM_API_ROOT=https://"],
-    [{ MPESA_CB_ADMIN_SHOW_PHONE: "yes" }, "MPESA_CB_ADMIN_SHOW_PHONE (--admin-show-phone)", "must be boolean"],
+    [{ ADMIN_CHAT_ID: "my admin" }, "ADMIN_CHAT_ID (--admin-chat-id)", 'is not valid, got "my admin", e.g. ADMIN_CHAT_ID=123456789'],
+    [{ TELEGRAM_API_ROOT: "api.telegram.org" }, "TELEGRAM_API_ROOT (--telegram-api-root)", 'is not valid, got "api.telegram.org", e.g. TELEGRAM_API_ROOT=https://'],
+    [{ MPESA_CB_ADMIN_SHOW_PHONE: "yes" }, "MPESA_CB_ADMIN_SHOW_PHONE (--admin-show-phone)", 'must be true or false, got "yes"'],
   ])("rejects %j with a problem on %s", (env, path, message) => {
     const r = parseConfig(env);
     expect(r.ok).toBe(false);
@@ -54,6 +58,13 @@ describe("parseConfig", () => {
     expect(off.ok && off.value.telegram).toEqual({ token: undefined, adminChatId: undefined, apiRoot: "https://api.telegram.org", adminShowPhone: false });
     const on = parseConfig({ TELEGRAM_BOT_TOKEN: "123:abc", ADMIN_CHAT_ID: "-1001234", TELEGRAM_API_ROOT: "http://127.0.0.1:9/", MPESA_CB_ADMIN_SHOW_PHONE: "true" });
     expect(on.ok && on.value.telegram).toEqual({ token: "123:abc", adminChatId: "-1001234", apiRoot: "http://127.0.0.1:9", adminShowPhone: true });
+  });
+
+  test("a secret's value never shows in a problem", () => {
+    const r = parseConfig({ MPESA_CB_CALLBACK_TOKENS: "short-secret" });
+    const text = JSON.stringify(r.ok ? [] : r.problems);
+    expect(text).toContain("MPESA_CB_CALLBACK_TOKENS (--callback-tokens)");
+    expect(text).not.toContain("short-secret");
   });
 
   test("reports every bad setting at once", () => {

@@ -25,9 +25,13 @@ export function normaliseBaseUrl(url: string): string | null {
   }
 }
 
-/** The default server: this machine, on the port serve listens on (wildcard addresses mean loopback). */
+/**
+ * The URL that reaches a server on this machine listening on host:port (serve's start-up line, the default --url of
+ * simulate and health). A wildcard means the loopback address of its family: 0.0.0.0 → 127.0.0.1, :: → ::1 (which
+ * answers even where the socket is IPv6-only).
+ */
 export function localServerUrl(host: string | undefined, port: string | undefined): string {
-  const h = host === undefined || host === "" || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  const h = host === undefined || host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return `http://${h.includes(":") ? `[${h}]` : h}:${port || "8000"}`;
 }
 

@@ -51,9 +51,10 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
 
-/** The named scenarios in table order, or the smoke set; unknown names are returned for the caller to report. */
+/** The named scenarios in table order (`all`: every one), or the smoke set; unknown names are returned for the caller. */
 export function pickScenarios(names: readonly string[]): { chosen: Scenario[]; unknown: string[] } {
   if (names.length === 0) return { chosen: SCENARIOS.filter((s) => s.smoke), unknown: [] };
+  if (names.includes("all")) return { chosen: [...SCENARIOS], unknown: names.filter((n) => n !== "all" && !SCENARIO_NAMES.includes(n)) };
   const unknown = names.filter((n) => !SCENARIO_NAMES.includes(n));
   return { chosen: SCENARIOS.filter((s) => names.includes(s.name)), unknown };
 }

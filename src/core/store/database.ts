@@ -1,4 +1,6 @@
 // Opens the database through sequelize: MySQL/MariaDB with mysql2, or the embedded SQLite file over bun:sqlite.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Sequelize } from "sequelize";
 import mysql2 from "mysql2";
 import { sqliteAdapter } from "./sqlite-adapter.ts";
@@ -19,7 +21,30 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
 }
 
+/** Makes `dir` and its missing parents mode 0700, whatever the umask; a directory that exists is left as it is. */
+export function ensurePrivateDir(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  for (let d = resolve(dir); d.length >= resolve(first).length; d = dirname(d)) chmodSync(d, 0o700);
+}
+
+/** The SQLite file holds payments: created 0600 (SQLite gives its -wal and -shm files the same mode). */
+function createPrivateFile(path: string): void {
+  ensurePrivateDir(dirname(path));
+  closeSync(openSync(path, "a", 0o600)); // an empty file is an empty SQLite database
+  chmodSync(path, 0o600);
+}
+
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  if (target.dialect === "sqlite" && target.path !== ":memory:") {
+    try {
+      if (!existsSync(target.path)) createPrivateFile(target.path);
+    } catch (cause) {
+      throw new AppError("host", `cannot create the SQLite file ${target.path}: ${reason(cause)}`, {
+        cause, hint: "check that its directory is writable for the user mpesa-cb runs as (MPESA_CB_DATA_DIR, --data-dir, or --db sqlite:PATH)",
+      });
+    }
+  }
   // dialectModule always: sequelize loads drivers by a computed name that the bundler cannot see.
   const sequelize =
     target.dialect === "sqlite"
@@ -41,7 +66,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     await sequelize.authenticate();
   } catch (cause) {
     await sequelize.close().catch(() => {});
-    throw new AppError("database", `cannot open the database ${description}: ${reason(cause)}`, {
+    // SQLite is a local file: only a person can fix it (78). A MySQL server may come back by itself (69).
+    throw new AppError(target.dialect === "sqlite" ? "host" : "database", `cannot open the database ${description}: ${reason(cause)}`, {
       cause,
       hint: target.dialect === "sqlite"
         ? "check that the data directory exists and is writable (MPESA_CB_DATA_DIR or --data-dir)"

@@ -4,16 +4,16 @@ import { Database as BunDatabase, constants, type SQLQueryBindings, type Stateme
 type Params = unknown[] | Record<string, unknown>;
 type Callback = (this: Statement, err: Error | null, value?: unknown) => void;
 
-export const OPEN_READONLY = constants.SQLITE_OPEN_READONLY;
 export const OPEN_READWRITE = constants.SQLITE_OPEN_READWRITE;
 export const OPEN_CREATE = constants.SQLITE_OPEN_CREATE;
 
 const BUSY_LIMIT_MS = 5_000;
 // Not SQLITE_BUSY_SNAPSHOT: the transaction read a stale snapshot and only a rollback can help.
 const RETRYABLE = new Set(["SQLITE_BUSY", "SQLITE_BUSY_RECOVERY"]);
-const pragmasOnOpen = (mode: number) => [
+// Every connection writes (sequelize opens read-write, and nothing here reads only): WAL always.
+const PRAGMAS_ON_OPEN = [
   "PRAGMA busy_timeout = 0", // SQLite's own busy wait would block the event loop: retryWhileBusy waits instead
-  mode & OPEN_READONLY ? "" : "PRAGMA journal_mode = WAL", // readers do not block the writer; needs write access
+  "PRAGMA journal_mode = WAL", // readers do not block the writer
   "PRAGMA synchronous = FULL", // an acknowledged callback must survive a power cut
   "PRAGMA foreign_keys = ON",
 ].join(";");
@@ -85,7 +85,7 @@ export class Database {
       this.#db ??= takeIdle(this.#key);
       if (this.#db === undefined) {
         this.#db = new BunDatabase(filename, mode);
-        this.#db.run(pragmasOnOpen(mode));
+        this.#db.run(PRAGMAS_ON_OPEN);
       }
       return [new Statement(), undefined];
     }, callback);
@@ -158,5 +158,5 @@ export class Database {
   }
 }
 
-export const sqliteAdapter = { OPEN_READONLY, OPEN_READWRITE, OPEN_CREATE, Database, Statement };
+export const sqliteAdapter = { OPEN_READWRITE, OPEN_CREATE, Database, Statement };
 export default sqliteAdapter;

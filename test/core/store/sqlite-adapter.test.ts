@@ -148,3 +148,7 @@ test("callbacks run after the call returns, on success and on error", async () =
   await new Promise<void>((resolve) => db.close(() => resolve()));
   expect(calls).toEqual(["constructor returned", "select returned", 'select: {"x":1}', "bad sql returned", "bad sql: error"]);
 });
+
+test("offers what sequelize uses and no more: read-write files, no half-supported read-only mode", () => {
+  expect(Object.keys(sqliteAdapter).sort()).toEqual(["Database", "OPEN_CREATE", "OPEN_READWRITE", "Statement"]);
+});
