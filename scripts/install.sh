@@ -63,7 +63,7 @@ units in ${DESTDIR}${UNITDIR}: mpesa-callback.service, mpesa-cb-health.service, 
 $kept
 next steps:
   1. edit $etc/mpesa-cb.env (database, HOST/PORT, Telegram)
-  2. MySQL only: sudo sh -c 'set -a; . $etc/mpesa-cb.env; exec $bin migrate'
+  2. MySQL only: sudo $bin migrate --env-file $etc/mpesa-cb.env
   3. sudo systemctl enable --now mpesa-callback mpesa-cb-health.timer   (upgrade: sudo systemctl restart mpesa-callback)
-  4. $bin simulate && $bin health   (add --url http://127.0.0.1:PORT if you changed PORT)
+  4. sudo $bin simulate --env-file $etc/mpesa-cb.env && sudo $bin health --env-file $etc/mpesa-cb.env
 NEXT

@@ -9,6 +9,7 @@ const root = resolve(import.meta.dir, "../..");
 const UNITS = ["mpesa-callback.service", "mpesa-cb-health.service", "mpesa-cb-health.timer"];
 const SERVICES = UNITS.filter((u) => u.endsWith(".service"));
 let system: string; // a root file system holding systemd's own units and ours, as install.sh lays them out
+let installOutput: string;
 
 function run(cmd: string[], env: Record<string, string> = {}) {
   const r = Bun.spawnSync(cmd, { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
@@ -25,6 +26,7 @@ beforeAll(() => {
   writeFileSync(binary, "#!/bin/sh\necho 'mpesa-cb 0.0.0 (stand-in)'\n", { mode: 0o755 });
   const r = run(["bash", "scripts/install.sh", "--binary", binary], { DESTDIR: system });
   if (r.code !== 0) throw new Error(`install.sh failed: ${r.stderr}`);
+  installOutput = r.stdout;
 });
 afterAll(() => rmSync(system, { recursive: true, force: true }));
 
@@ -47,13 +49,22 @@ describe("systemd units", () => {
     expect(verify(unit).stderr).toContain("Unknown key 'ProtectSytem'");
   });
 
-  test.each(SERVICES)("%s runs the binary install.sh installed, with the settings file it installed", (unit) => {
+  test.each(SERVICES)("%s runs the binary install.sh installed, reading the settings file it installed with --env-file", (unit) => {
     const text = unitText(unit);
-    const exec = /^ExecStart=(\S+)/m.exec(text)?.[1] ?? "";
-    expect(exec).toBe("/usr/local/bin/mpesa-cb");
-    expect(statSync(join(system, exec)).mode & 0o111).toBe(0o111);
-    const envFile = /^EnvironmentFile=(\S+)$/m.exec(text)?.[1] ?? "";
-    expect(statSync(join(system, envFile)).mode & 0o777).toBe(0o600);
+    const exec = /^ExecStart=(\S+) \S+ (.*)$/m.exec(text);
+    expect(exec?.[1]).toBe("/usr/local/bin/mpesa-cb");
+    expect(statSync(join(system, exec?.[1] ?? "")).mode & 0o111).toBe(0o111);
+    // systemd (root) hands the root-only file to the unprivileged user as a credential; the program parses it.
+    expect(exec?.[2]).toContain("--env-file %d/mpesa-cb.env");
+    const source = /^LoadCredential=mpesa-cb\.env:(\S+)$/m.exec(text)?.[1] ?? "";
+    expect(source).toBe("/etc/mpesa-cb/mpesa-cb.env");
+    expect(statSync(join(system, source)).mode & 0o777).toBe(0o600);
+    expect(text).not.toMatch(/^EnvironmentFile=/m); // one reader of the file, one grammar
+  });
+
+  test("install.sh's next steps run migrate with --env-file, never by sourcing the file in a shell", () => {
+    expect(installOutput).toContain("mpesa-cb migrate --env-file /etc/mpesa-cb/mpesa-cb.env");
+    expect(installOutput).not.toMatch(/\. \/etc\/mpesa-cb/);
   });
 
   test("the server is not restarted in a loop on a bad configuration, and keeps the JIT allowed", () => {
