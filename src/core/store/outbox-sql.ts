@@ -3,8 +3,8 @@ import type { Dialect } from "./database.ts";
 import { utcNowSql } from "./db-clock.ts";
 import type { OutboxEvent } from "../notify/notification-plan.ts";
 
-// A second copy of an event meets the unique key and is skipped; any other error still fails the batch.
-function onDuplicateSkip(dialect: Dialect): string {
+// A second copy of an event meets a unique key and is skipped; any other error still fails the batch.
+export function onDuplicateSkip(dialect: Dialect): string {
   return dialect === "mysql" ? " ON DUPLICATE KEY UPDATE id = notifications.id" : " ON CONFLICT DO NOTHING";
 }
 
@@ -14,7 +14,11 @@ function eventsTable(count: number): string {
   return `(SELECT ? AS k, ? AS kind, ? AS event_key, ? AS request_id${rest}) e JOIN transactions t ON t.checkout_request_id = e.k`;
 }
 
-const COLUMNS = "(transaction_id, notification_type, recipient, status, checkout_request_id, event_key, request_id, attempts, next_attempt_at)";
+const COLUMNS = "(transaction_id, notification_type, recipient, status, checkout_request_id, event_key, request_id, payment_receipt, attempts, next_attempt_at)";
+
+// A success's alert and its receipt carry the M-Pesa receipt: uq_notifications_receipt then keeps one of each per
+// receipt across families (the same payment can also arrive as a C2B confirmation, SPEC §4.5).
+const PAYMENT_RECEIPT = "CASE WHEN (e.kind = 'admin' AND e.event_key = 'status:Success') OR e.kind = 'receipt' THEN t.mpesa_receipt_number END";
 
 export interface SqlStatement {
   sql: string;
@@ -44,10 +48,10 @@ function payerChatSql(dialect: Dialect): string {
  */
 export function insertEvents(dialect: Dialect, events: readonly OutboxEvent[], adminChatId: string | null): SqlStatement {
   const sql = `INSERT INTO notifications ${COLUMNS}
-    SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, 0, ${utcNowSql(dialect)}
+    SELECT x.id, x.kind, x.chat, 'pending', x.checkout_request_id, x.event_key, x.request_id, x.payment_receipt, 0, ${utcNowSql(dialect)}
     FROM (SELECT t.id, e.kind, CASE WHEN e.kind <> 'receipt' THEN ?
             WHEN COALESCE(t.verdict, '') IN ('mismatch', 'pending') THEN NULL ELSE ${payerChatSql(dialect)} END AS chat,
-            t.checkout_request_id, e.event_key, e.request_id
+            t.checkout_request_id, e.event_key, e.request_id, ${PAYMENT_RECEIPT} AS payment_receipt
           FROM ${eventsTable(events.length)}) x
     WHERE x.chat IS NOT NULL${onDuplicateSkip(dialect)}`;
   return { sql, values: [adminChatId, ...events.flatMap(eventValues)] };
