@@ -53,9 +53,8 @@ function lineReporter(o: LoggerOptions): ConsolaReporter {
     log(logObj: LogObject) {
       const fd = logObj.level < 2 ? 2 : 1; // errors and warnings on stderr, the rest on stdout, as consola does
       const p = priority(logObj.level);
-      const head = journal[fd]
-        ? `<${p}>`
-        : `${o.timestamps === false ? "" : `${logObj.date.toISOString().slice(0, 19)}Z `}${logObj.type === "log" ? "" : `${TAG[p]}: `}`;
+      // A command's plain output (`log`) stays plain outside the journal: it is a result, not an event.
+      const head = journal[fd] ? `<${p}>` : logObj.type === "log" ? "" : `${o.timestamps === false ? "" : `${logObj.date.toISOString().slice(0, 19)}Z `}${TAG[p]}: `;
       const text = formatArgs(logObj.args).split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => head + l).join("\n");
       if (text !== "") (fd === 2 ? process.stderr : process.stdout).write(`${text}\n`);
     },
