@@ -1,8 +1,9 @@
 // Pure: the text of every Telegram message (HTML parse mode), rendered by the worker from the stored rows at send time.
 import { formatKes } from "../money.ts";
 import { maskPhone } from "../phone.ts";
-import type { NotificationView, PaymentFacts } from "./notification-view.ts";
+import type { NotificationView, OutboxView, PaymentFacts } from "./notification-view.ts";
 import { bold, code, escapeHtml, field, fieldHtml, formatNairobiTime, lines } from "./html.ts";
+import { formatC2bAdminAlert, formatC2bRejectedAlert } from "./c2b-messages.ts";
 
 export interface MessageOptions {
   showPhone: boolean; // admin alerts show full phone numbers (MPESA_CB_ADMIN_SHOW_PHONE); masked otherwise
@@ -17,8 +18,9 @@ const HEADLINES: Readonly<Record<string, string>> = {
   Unknown: "❓ Payment outcome unknown: reconcile it with M-Pesa",
 };
 
-export function renderNotification(view: NotificationView, options: MessageOptions): string {
+export function renderNotification(view: OutboxView, options: MessageOptions): string {
   if (view.kind === "receipt") return formatReceipt(view);
+  if (view.family === "c2b") return view.kind === "conflict" ? formatC2bRejectedAlert(view, options) : formatC2bAdminAlert(view, options);
   return view.kind === "conflict" ? formatConflictAlert(view, options) : formatAdminAlert(view, options);
 }
 
@@ -68,18 +70,36 @@ export function formatConflictAlert(view: NotificationView, options: MessageOpti
   ]);
 }
 
-/** The payer's receipt: no phone number, nothing about other payments. */
-export function formatReceipt(view: NotificationView): string {
-  const p = view.payment;
-  const amount = p.amountCents === null ? "your payment" : bold(formatKes(p.amountCents));
-  const greeting = view.payerName ? `Hello ${escapeHtml(view.payerName)}, thank you` : "Thank you";
+/** The payer's receipt, in either family: no phone number, nothing about other payments. */
+export function formatReceipt(view: OutboxView): string {
+  const r = receiptFacts(view);
+  const amount = r.amountCents === null ? "your payment" : bold(formatKes(r.amountCents));
+  const greeting = r.name ? `Hello ${escapeHtml(r.name)}, thank you` : "Thank you";
   return lines([
     bold("✅ Payment received"),
     `${greeting}: we received ${amount}.`,
-    fieldHtml("M-Pesa receipt", p.receipt === null ? null : code(p.receipt)),
-    field("For", view.accountReference),
-    field("Time", p.paidAt === null ? null : formatNairobiTime(p.paidAt)),
+    fieldHtml("M-Pesa receipt", r.receipt === null ? null : code(r.receipt)),
+    field("For", r.account),
+    field("Time", r.paidAt === null ? null : formatNairobiTime(r.paidAt)),
   ]);
+}
+
+interface ReceiptFacts {
+  amountCents: number | null;
+  receipt: string | null;
+  account: string | null;
+  paidAt: Date | null;
+  name: string | null;
+}
+
+// A C2B payer is greeted by the name of their user, else by the first name Safaricom sent.
+function receiptFacts(view: OutboxView): ReceiptFacts {
+  if (view.family === "c2b") {
+    const c = view.payment;
+    return { amountCents: c.amountCents, receipt: c.transId, account: c.billRefNumber, paidAt: c.paidAt, name: view.payerName ?? c.firstName };
+  }
+  const p = view.payment;
+  return { amountCents: p.amountCents, receipt: p.receipt, account: view.accountReference, paidAt: p.paidAt, name: view.payerName };
 }
 
 // The callback that caused the notification, else (no log row found) the payment as stored. With `fill`, what the

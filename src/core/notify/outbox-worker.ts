@@ -1,7 +1,7 @@
 // Delivers outbox rows: claims due rows under a lease, sends each, records the result (DESIGN.md promise 5).
 import type { ConsolaInstance } from "consola";
 import type { ClaimedNotification, OutboxQueue } from "../store/outbox-queue.ts";
-import type { NotificationView } from "./notification-view.ts";
+import type { OutboxView } from "./notification-view.ts";
 import type { TelegramClient } from "./telegram.ts";
 import { decideDelivery, type RetryPolicy, type Verdict } from "./delivery-policy.ts";
 import { reason } from "../store/database.ts";
@@ -14,7 +14,7 @@ import { createNap } from "../nap.ts";
 export interface WorkerOptions {
   queue: OutboxQueue;
   telegram: TelegramClient;
-  render(view: NotificationView): string;
+  render(view: OutboxView): string;
   owner: string; // this worker's name in claimed_by
   batchSize: number; // rows claimed (and sent concurrently) at once
   pollMs: number; // how often an idle worker looks for due rows

@@ -1,43 +1,52 @@
-// Reads claimed outbox rows with what their messages need (payment, causing callback, payer), mapped to domain views.
+// Reads claimed outbox rows with what their messages need (payment, causing callback, payer), mapped to domain views:
+// an STK row by its transactions row, a C2B row by its c2b_payments row (c2b-outbox-rows.ts).
 import { QueryTypes } from "sequelize";
 import type { Database, Dialect } from "./database.ts";
 import { parseAmountToCents } from "../money.ts";
 import { parseJson, parseStkCallback } from "../daraja/parse-stk.ts";
 import type { NotificationKind } from "../notify/notification-plan.ts";
-import type { NotificationView, TriggerView } from "../notify/notification-view.ts";
+import type { NotificationView, OutboxView, TriggerView } from "../notify/notification-view.ts";
+import { C2B_COLUMNS, C2B_JOINS, c2bView } from "./c2b-outbox-rows.ts";
+import { text, utc } from "./row-values.ts";
 
 export interface ClaimedNotification {
   id: number;
   recipient: string;
   attempts: number; // before this one
-  view: NotificationView;
+  view: OutboxView;
 }
 
 type Row = Record<string, unknown>;
 
-// Receipts need no raw body: they are rendered from the payment as stored. A receipt's recipient is a chat id: as a
-// number it finds its user by the unique index. The payment's time is transaction_date_utc (transaction_date is
-// Nairobi wall time, kept for the original server's readers).
+// Receipts need no raw body: they are rendered from the payment as stored; C2B alerts from their row too. A receipt's
+// recipient is a chat id: as a number it finds its user by the unique index. The payment's time is
+// transaction_date_utc (transaction_date is Nairobi wall time, kept for the original server's readers).
 const selectRowsSql = (dialect: Dialect) => `SELECT n.id, n.notification_type, n.recipient, n.event_key, n.attempts,
-  t.checkout_request_id, t.status, t.result_code, t.result_desc, t.amount, t.mpesa_receipt_number, t.phone_number,
+  t.id AS stk_id, t.checkout_request_id, t.status, t.result_code, t.result_desc, t.amount, t.mpesa_receipt_number, t.phone_number,
   t.transaction_date_utc, t.superseded_status, t.conflict_count, t.verdict,
+  c.id AS c2b_id, ${C2B_COLUMNS},
   l.outcome AS trigger_outcome, l.received_at AS trigger_received_at,
   CASE WHEN n.notification_type = 'receipt' THEN NULL ELSE l.raw_payload END AS trigger_payload,
   pr.account_reference, u.first_name
-  FROM notifications n JOIN transactions t ON t.id = n.transaction_id
-  LEFT JOIN callback_logs l ON l.request_id = n.request_id
+  FROM notifications n LEFT JOIN transactions t ON t.id = n.transaction_id
+  ${C2B_JOINS}
+  LEFT JOIN callback_logs l ON t.id IS NOT NULL AND l.request_id = n.request_id
   LEFT JOIN payment_requests pr ON pr.checkout_request_id = t.checkout_request_id
   LEFT JOIN users u ON n.notification_type = 'receipt' AND u.telegram_chat_id = CAST(n.recipient AS ${dialect === "mysql" ? "SIGNED" : "INTEGER"})
   WHERE n.id IN `;
 
+/** The claimed rows, in id order. A row whose payment is in neither table is left out, as before C2B. */
 export async function loadNotifications(db: Database, ids: readonly number[]): Promise<ClaimedNotification[]> {
   const rows = await db.sequelize.query<Row>(`${selectRowsSql(db.dialect)}(${ids.map(() => "?").join(",")}) ORDER BY n.id`,
     { replacements: [...ids], type: QueryTypes.SELECT });
-  return rows.map(toClaimed);
+  return rows.flatMap((r) => {
+    const view = r.stk_id !== null && r.stk_id !== undefined ? stkView(r) : r.c2b_id !== null && r.c2b_id !== undefined ? c2bView(r) : null;
+    return view === null ? [] : [{ id: Number(r.id), recipient: String(r.recipient), attempts: Number(r.attempts ?? 0), view }];
+  });
 }
 
-function toClaimed(r: Row): ClaimedNotification {
-  const view: NotificationView = {
+function stkView(r: Row): NotificationView {
+  return {
     kind: String(r.notification_type) as NotificationKind,
     eventKey: text(r.event_key) ?? "",
     payment: {
@@ -50,7 +59,6 @@ function toClaimed(r: Row): ClaimedNotification {
     accountReference: text(r.account_reference),
     payerName: text(r.first_name),
   };
-  return { id: Number(r.id), recipient: String(r.recipient), attempts: Number(r.attempts ?? 0), view };
 }
 
 function trigger(r: Row): TriggerView | null {
@@ -59,16 +67,4 @@ function trigger(r: Row): TriggerView | null {
   const json = payload === null ? null : parseJson(payload);
   const parsed = json?.ok ? parseStkCallback(json.value) : null;
   return { outcome: text(r.trigger_outcome), receivedAt: utc(r.trigger_received_at), callback: parsed?.ok ? parsed.value : null };
-}
-
-function text(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-/** A DATETIME as the drivers return it: a Date from mysql2, UTC text from SQLite. */
-function utc(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const d = new Date(`${String(v).replace(" ", "T").replace(/Z$/, "")}Z`);
-  return Number.isNaN(d.getTime()) ? null : d;
 }
