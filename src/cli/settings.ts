@@ -28,8 +28,8 @@ export function addSettingOptions(cmd: Command, names: readonly SettingName[]): 
  * The environment a command runs with: the process's, then the --env-file's values over it. The file wins, as in
  * systemd, where EnvironmentFile= overrides Environment= and a later assignment wins; a one-off change is a flag.
  */
-export function loadEnv(opts: { envFile?: unknown }, env: Env): Env {
-  const path = opts.envFile;
+export function loadEnv(opts: object, env: Env): Env {
+  const path = (opts as { envFile?: unknown }).envFile; // commander's name for --env-file
   if (typeof path !== "string") return env;
   let text: string;
   try {
