@@ -132,7 +132,9 @@ describe.each(await testDialects())("C2B outbox rows on %s", (dialect) => {
       "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'INSERT INTO notifications%'",
       { replacements: [name], type: QueryTypes.SELECT }))[0]?.n) > 0;
 
-  test.skipIf(dialect !== "mysql")("two processes' transactions queue an STK success and its C2B confirmation at once: one alert, one receipt", async () => {
+  // MariaDB only (registered there, not skipped here): SQLite has one writer at a time, so no transaction waits on
+  // another's uncommitted rows.
+  if (dialect === "mysql") test("two processes' transactions queue an STK success and its C2B confirmation at once: one alert, one receipt", async () => {
     const other = await openDatabase(tdb.target);
     const name = tdb.target.dialect === "mysql" ? tdb.target.database : "";
     try {
