@@ -1,8 +1,11 @@
-// The settings that need more than a type check: secret path tokens and address lists, and Daraja confirmation.
+// The settings that need more than a type check: secret path tokens and address lists, Daraja confirmation, and the
+// C2B validation rules.
 import type { Problem, Result } from "./result.ts";
 import { parseCidr, type Cidr } from "./auth/cidr.ts";
 import type { SourceMode } from "./auth/source-check.ts";
 import { SETTINGS, type Config, type ConfirmConfig, type SettingName } from "./config.ts";
+import { parseAmountToCents } from "./money.ts";
+import { wholeMatch } from "./daraja/c2b/validation-rules.ts";
 
 type Validated = Record<SettingName, never>;
 
@@ -40,4 +43,28 @@ export function parseAuth(s: Validated): Result<Config["auth"]> {
   };
   const value = { callbackTokens, sourceIpMode: s.sourceIpMode as SourceMode, sourceIps: ranges("sourceIps", s.sourceIps), trustedProxies: ranges("trustedProxies", s.trustedProxies), rejectUnsolicited: s.unsolicited === "reject" };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
+
+export function parseC2b(s: Validated): Result<Config["c2b"]> {
+  const problems: Problem[] = [];
+  let accountPattern: RegExp | null = null;
+  if (s.c2bAccountPattern !== undefined) {
+    try {
+      accountPattern = wholeMatch(String(s.c2bAccountPattern));
+    } catch (e) {
+      problems.push({ path: "MPESA_CB_C2B_ACCOUNT_PATTERN (--c2b-account-pattern)", message: `"${String(s.c2bAccountPattern)}" is not a regular expression (${e instanceof Error ? e.message : String(e)}), e.g. INV-[0-9]{6}` });
+    }
+  }
+  const cents = (v: unknown, name: SettingName) => {
+    const c = v === undefined ? null : parseAmountToCents(v);
+    if (v !== undefined && c === null) problems.push({ path: `${SETTINGS[name].env} (${SETTINGS[name].flag})`, message: `is ${String(v)}: an amount in KES with at most 2 decimals, e.g. 10 or 10.50` });
+    return c;
+  };
+  const [minAmountCents, maxAmountCents] = [cents(s.c2bMinAmount, "c2bMinAmount"), cents(s.c2bMaxAmount, "c2bMaxAmount")];
+  if (minAmountCents !== null && maxAmountCents !== null && minAmountCents > maxAmountCents) {
+    problems.push({ path: "MPESA_CB_C2B_MIN_AMOUNT (--c2b-min-amount)", message: `is ${String(s.c2bMinAmount)}, more than MPESA_CB_C2B_MAX_AMOUNT (${String(s.c2bMaxAmount)}): no payment could pass` });
+  }
+  const shortcodes = String(s.shortcodes).split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const rules = { mode: s.c2bValidation as "accept" | "rules", accountPattern, minAmountCents, maxAmountCents, knownAccounts: s.c2bKnownAccounts === "on", shortcodes };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { rules, timeoutMs: s.c2bValidationTimeoutMs, fallback: s.c2bValidationFallback as "accept" | "reject" } };
 }

@@ -5,7 +5,8 @@ import type { Problem, Result } from "./result.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import type { Cidr } from "./auth/cidr.ts";
 import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
-import { parseAuth, parseConfirm } from "./config-sections.ts";
+import { parseAuth, parseC2b, parseConfirm } from "./config-sections.ts";
+import type { ValidationRules } from "./daraja/c2b/validation-rules.ts";
 
 export interface ConfirmConfig {
   enabled: boolean;
@@ -34,6 +35,7 @@ export interface Config {
   confirm: ConfirmConfig;
   auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[]; rejectUnsolicited: boolean };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
+  c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -66,6 +68,14 @@ export const SETTINGS = {
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
   adminShowPhone: { env: "MPESA_CB_ADMIN_SHOW_PHONE", flag: "--admin-show-phone", default: false, type: "boolean", describe: "show full phone numbers in admin alerts (default: masked, 2547******49)" },
+  c2bValidation: { env: "MPESA_CB_C2B_VALIDATION", flag: "--c2b-validation", default: "accept", type: "string", enum: ["accept", "rules"], describe: "answer to C2B validation requests: accept every one, or apply the MPESA_CB_C2B_* rules and MPESA_CB_SHORTCODES" },
+  c2bAccountPattern: { env: "MPESA_CB_C2B_ACCOUNT_PATTERN", flag: "--c2b-account-pattern", default: undefined, type: "string", example: "MPESA_CB_C2B_ACCOUNT_PATTERN=INV-[0-9]{6}", describe: "rules: a regular expression the whole BillRefNumber must match (else C2B00012)" },
+  c2bMinAmount: { env: "MPESA_CB_C2B_MIN_AMOUNT", flag: "--c2b-min-amount", default: undefined, type: "number", minimum: 0, maximum: 99999999, describe: "rules: the smallest payment accepted, in KES (else C2B00013)" },
+  c2bMaxAmount: { env: "MPESA_CB_C2B_MAX_AMOUNT", flag: "--c2b-max-amount", default: undefined, type: "number", minimum: 0, maximum: 99999999, describe: "rules: the largest payment accepted, in KES (else C2B00013)" },
+  c2bKnownAccounts: { env: "MPESA_CB_C2B_KNOWN_ACCOUNTS", flag: "--c2b-known-accounts", default: "off", type: "string", enum: ["off", "on"], describe: "rules: the BillRefNumber must be an account_number in the c2b_accounts table (else C2B00012)" },
+  shortcodes: { env: "MPESA_CB_SHORTCODES", flag: "--shortcodes", default: "", type: "string", describe: "rules: the BusinessShortCodes accepted, comma-separated; empty: any (else C2B00015)" },
+  c2bValidationTimeoutMs: { env: "MPESA_CB_C2B_VALIDATION_TIMEOUT_MS", flag: "--c2b-validation-timeout-ms", default: 3000, type: "integer", minimum: 100, maximum: 7000, describe: "a C2B validation is answered within this many ms (Daraja waits about 8 s)" },
+  c2bValidationFallback: { env: "MPESA_CB_C2B_VALIDATION_FALLBACK", flag: "--c2b-validation-fallback", default: "accept", type: "string", enum: ["accept", "reject"], describe: "the answer when a rule needs the database and it does not answer in time" },
   dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 8, type: "integer", minimum: 2, maximum: 64, describe: "MySQL connection pool size (more than the writers: health checks need one)" },
 } as const;
 
@@ -100,8 +110,9 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   const database = resolveDatabase(env, s.databaseUrl, s.dataDir);
   const auth = parseAuth(s);
   const confirm = parseConfirm(s);
-  const failed = [database, auth, confirm].flatMap((r) => (r.ok ? [] : r.problems));
-  if (!database.ok || !auth.ok || !confirm.ok) return { ok: false, problems: failed };
+  const c2b = parseC2b(s);
+  const failed = [database, auth, confirm, c2b].flatMap((r) => (r.ok ? [] : r.problems));
+  if (!database.ok || !auth.ok || !confirm.ok || !c2b.ok) return { ok: false, problems: failed };
   return {
     ok: true,
     value: {
@@ -110,6 +121,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
       auth: auth.value,
       confirm: confirm.value,
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
+      c2b: c2b.value,
     },
   };
 }

@@ -22,6 +22,9 @@ import { startReplay } from "../core/spool/replay.ts";
 import { stkFamily } from "../core/daraja/stk-family.ts";
 import { c2bConfirmationFamily } from "../core/daraja/c2b/confirmation-family.ts";
 import { createC2bStore } from "../core/store/c2b-store.ts";
+import { c2bValidationFamily } from "../core/daraja/c2b/validation-family.ts";
+import { createC2bValidationStore } from "../core/store/c2b-validation-store.ts";
+import { createC2bDecider } from "../core/store/c2b-decider.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 
 export interface Service {
@@ -71,8 +74,11 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const notify = notifyTargets(config.telegram);
   const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled, refuseUnsolicited: config.auth.rejectUnsolicited });
   const spool = new Spool(join(config.dataDir, "spool"));
-  const stores = new Map<string, FamilyStore>([[stkFamily.name, store], [c2bConfirmationFamily.name, createC2bStore(db, { notify })]]);
-  const ingest = createIngest({ stores, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
+  const stores = new Map<string, FamilyStore>([
+    [stkFamily.name, store], [c2bConfirmationFamily.name, createC2bStore(db, { notify })], [c2bValidationFamily.name, createC2bValidationStore(db)],
+  ]);
+  const deciders = new Map([[c2bValidationFamily.name, createC2bDecider(db, config.c2b)]]);
+  const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({
     spool, write: (requests) => ingest.writeToDatabase(requests), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
   });

@@ -2,6 +2,7 @@
 // what identifies it, what Daraja is answered, and how it is described in logs. Ingest, group commit, the spool,
 // callback_logs, path tokens, the source allowlist and /health take a family and name none (STYLE.md).
 import type { Problem, Result } from "../result.ts";
+import type { CallbackRequest } from "../ingest/batch-plan.ts";
 
 /** What a callback's processing came to; a family may add its own (e.g. `linked`). */
 export type Outcome = string;
@@ -20,7 +21,9 @@ export interface Family<R> {
   /** One log line, phone numbers masked: `payment ws_CO_… Success … : new`. */
   describe(record: R, outcome: Outcome): string;
   /** The body of the answer to an accepted callback (HTTP 200, or 403 when refused). */
-  acknowledge(record: R, outcome: Outcome): Record<string, unknown>;
+  acknowledge(record: R, outcome: Outcome, request: CallbackRequest): Record<string, unknown>;
+  /** The body of a 400 (and 403/413/415 at the edge), given the problems; default: ResultCode 1 and `rejection`. */
+  reject?(problems: Problem[]): Record<string, unknown>;
   /** ResultDesc of a 400: what could not be identified. */
   readonly rejection: string;
   /** Outcomes that move money: logged at info (others at debug, conflicts at warn). */

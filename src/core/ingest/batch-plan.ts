@@ -16,6 +16,17 @@ export interface CallbackRequest {
   // What the edge refused before parsing (source, content type, bytes): kept with the request, through the spool too,
   // so that a replayed request gets the outcome it had live and a refused callback never becomes a payment.
   edgeProblems?: readonly Problem[];
+  // A family that answers with a decision (C2B validation) keeps it with the request, through the spool too, so that
+  // what is recorded is what Daraja was told.
+  decision?: Decision;
+}
+
+/** The merchant's answer to a request that asks for one: accepted, or rejected with a documented code. */
+export interface Decision {
+  accept: boolean;
+  code: string; // "0", or e.g. C2B00012
+  rule: string; // the rule that decided
+  fallback: boolean; // the database did not answer in time: MPESA_CB_C2B_VALIDATION_FALLBACK decided
 }
 
 export interface IngestItem<R = StkCallback> {

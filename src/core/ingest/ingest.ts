@@ -4,7 +4,8 @@ import { parseJson } from "../daraja/parse-stk.ts";
 import { familyNamed, type AnyFamily } from "../daraja/registry.ts";
 import { isAppError } from "../errors.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { httpStatusOf, rejectionStatus, type CallbackRequest, type IngestItem } from "./batch-plan.ts";
+import { withTimeout } from "../with-timeout.ts";
+import { httpStatusOf, rejectionStatus, type CallbackRequest, type Decision, type IngestItem } from "./batch-plan.ts";
 import type { Spool } from "../spool/spool.ts";
 
 export interface IngestReply {
@@ -18,8 +19,15 @@ export interface FamilyStore {
   writeBatch(items: readonly IngestItem<any>[]): Promise<string[]>;
 }
 
+/** For a family whose answer is a decision (C2B validation): makes it, and bounds how long Daraja waits for it. */
+export interface Decider {
+  decide(record: unknown): Promise<Decision>; // never rejects: a rule that cannot be checked in time falls back
+  answerWithinMs: number; // the answer goes out by then, recorded or not (recording goes on, through the spool if need be)
+}
+
 export interface IngestOptions {
   stores: ReadonlyMap<string, FamilyStore>; // by family name: the families this server receives
+  deciders?: ReadonlyMap<string, Decider>; // by family name
   spool: Spool; // where callbacks go while the database cannot take them
   maxBatch: number;
   windowMs: number;
@@ -79,11 +87,16 @@ export function createIngest(options: IngestOptions): Ingest {
   };
 
   async function handle(request: CallbackRequest): Promise<IngestReply> {
-    const item = toItem(request);
-    const family = familyOf(item);
+    const started = performance.now();
+    const family = familyNamed(request.family);
+    const decider = options.deciders?.get(family.name);
+    const parsed = toItem(request);
+    const item = decider && parsed.parsed.ok && request.decision === undefined
+      ? { ...parsed, request: { ...request, decision: await decider.decide(parsed.parsed.value) } } : parsed;
     let outcome: string;
     try {
-      outcome = await committer.submit(item);
+      const stored = committer.submit(item);
+      outcome = decider ? await answerInTime(stored, decider.answerWithinMs - (performance.now() - started)) : await stored;
     } catch (e) {
       count(family.name, "unavailable");
       logger.error(isAppError(e) ? e.message : `storing a callback failed: ${String(e)}`);
@@ -92,6 +105,16 @@ export function createIngest(options: IngestOptions): Ingest {
     count(family.name, outcome);
     report(family, item, outcome);
     return reply(family, item, outcome);
+  }
+
+  // Daraja waits a few seconds for a decision: past the bound it is answered as made, and recorded when the database
+  // takes it (a failure then is logged; the decision is already in the spool or the database, or it is reported).
+  function answerInTime(stored: Promise<string>, ms: number): Promise<string> {
+    const late = stored.catch((e) => {
+      logger.error(`a decision answered in time could not be recorded: ${isAppError(e) ? e.message : String(e)}`);
+      return "unrecorded";
+    });
+    return withTimeout(late, Math.max(0, ms)).catch(() => "pending");
   }
 
   function report(family: AnyFamily, item: IngestItem<unknown>, outcome: string): void {
@@ -151,7 +174,8 @@ export function toItem(request: CallbackRequest): IngestItem<unknown> {
 
 function reply(family: AnyFamily, item: IngestItem<unknown>, outcome: string): IngestReply {
   if (!item.parsed.ok) {
-    return { status: rejectionStatus(item.parsed.problems), body: { ResultCode: 1, ResultDesc: family.rejection, errors: item.parsed.problems } };
+    const body = family.reject?.(item.parsed.problems) ?? { ResultCode: 1, ResultDesc: family.rejection, errors: item.parsed.problems };
+    return { status: rejectionStatus(item.parsed.problems), body };
   }
-  return { status: httpStatusOf(outcome) as 200 | 403, body: family.acknowledge(item.parsed.value, outcome) };
+  return { status: httpStatusOf(outcome) as 200 | 403, body: family.acknowledge(item.parsed.value, outcome, item.request) };
 }

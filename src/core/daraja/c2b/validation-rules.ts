@@ -45,7 +45,3 @@ export function wholeMatch(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);
 }
 
-/** What Daraja gets back: the code as a string, as the documentation writes it. */
-export function validationAnswer(d: Decision): { ResultCode: string; ResultDesc: string } {
-  return d.accept ? { ResultCode: "0", ResultDesc: "Accepted" } : { ResultCode: d.code, ResultDesc: "Rejected" };
-}

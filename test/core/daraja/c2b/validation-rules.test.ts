@@ -1,6 +1,7 @@
 // The merchant's answer to a C2B validation: each rule accepts and rejects with its documented code (SPEC §4.4).
 import { describe, expect, test } from "bun:test";
-import { ACCEPT_ALL, checkStaticRules, decideKnownAccount, validationAnswer, wholeMatch, type ValidationRules } from "../../../../src/core/daraja/c2b/validation-rules.ts";
+import { ACCEPT_ALL, checkStaticRules, decideKnownAccount, wholeMatch, type ValidationRules } from "../../../../src/core/daraja/c2b/validation-rules.ts";
+import { validationAnswer } from "../../../../src/core/daraja/c2b/validation-family.ts";
 import type { C2bPayment } from "../../../../src/core/daraja/c2b/parse-c2b.ts";
 
 const payment = (p: Partial<C2bPayment> = {}): C2bPayment => ({
@@ -39,7 +40,7 @@ describe("answers", () => {
   });
 
   test("what Daraja gets: codes as strings, as documented", () => {
-    expect(validationAnswer({ accept: true, rule: "accept-all" })).toEqual({ ResultCode: "0", ResultDesc: "Accepted" });
-    expect(validationAnswer({ accept: false, code: "C2B00013", rule: "amount-min" })).toEqual({ ResultCode: "C2B00013", ResultDesc: "Rejected" });
+    expect(validationAnswer({ accept: true, code: "0", rule: "accept-all", fallback: false })).toEqual({ ResultCode: "0", ResultDesc: "Accepted" });
+    expect(validationAnswer({ accept: false, code: "C2B00013", rule: "amount-min", fallback: false })).toEqual({ ResultCode: "C2B00013", ResultDesc: "Rejected" });
   });
 });

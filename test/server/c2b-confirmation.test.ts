@@ -1,0 +1,98 @@
+// C2B confirmations through the real serve, on SQLite and MariaDB: the answer Daraja gets, the row, exactly once,
+// and one payment (one alert, one receipt) when an STK payment and a C2B confirmation carry the same receipt.
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { QueryTypes } from "sequelize";
+import { c2bFixtures } from "../../src/core/daraja/c2b/fixtures.ts";
+import type { Service } from "../../src/server/service.ts";
+import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
+import { postCallback, startTestService } from "../support/service.ts";
+import { successBody, uniqueId, utcIso } from "../support/callbacks.ts";
+import { FakeTelegram } from "../support/fake-telegram.ts";
+import { waitFor } from "../support/outbox.ts";
+
+const TOKEN = "7272:C2B-test_token";
+const ADMIN = "-100727272";
+const PAYER = "727272727"; // a user with 254700000001 (successBody's payer)
+const fake = FakeTelegram.start(TOKEN);
+afterAll(() => fake.stop());
+
+const confirmation = (transId: string, o: { msisdn?: string | number; amount?: string } = {}) => JSON.stringify({
+  TransactionType: "Pay Bill", TransID: transId, TransTime: "20250115120501", TransAmount: o.amount ?? "1500.00", BusinessShortCode: "600000",
+  BillRefNumber: "INV-1", InvoiceNumber: "", OrgAccountBalance: "10250.00", ThirdPartyTransID: "", MSISDN: o.msisdn ?? "254700000001",
+  FirstName: "TESTFIRST", MiddleName: "", LastName: "",
+});
+
+describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
+  const running: Service[] = [];
+  const dbs: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const s of running.splice(0)) await s.stop();
+    for (const d of dbs.splice(0)) await d.drop();
+    fake.delivered.length = 0;
+  });
+  const start = async (telegram = false) => {
+    const tdb = await createTestDatabase(dialect);
+    dbs.push(tdb);
+    const s = await startTestService(tdb, telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: fake.apiRoot } : {});
+    running.push(s);
+    return s;
+  };
+  const post = (s: Service, path: string, body: string) => fetch(`${s.url}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  const rows = (s: Service, transId: string) => s.db.sequelize.query<Record<string, unknown>>(
+    "SELECT trans_id, amount, trans_time, msisdn, msisdn_kind, bill_ref_number, status, checkout_request_id FROM c2b_payments WHERE trans_id = ?",
+    { replacements: [transId], type: QueryTypes.SELECT });
+  const sent = (s: Service) => s.db.sequelize.query<{ kind: string; recipient: string }>(
+    "SELECT notification_type AS kind, recipient FROM notifications ORDER BY id", { type: QueryTypes.SELECT });
+
+  test("every confirmation fixture: Success after commit, the row as documented", async () => {
+    const s = await start();
+    for (const f of c2bFixtures.filter((x) => x.route === "/c2b/confirmation")) {
+      const res = await post(s, f.route, f.body);
+      expect([f.name, res.status]).toEqual([f.name, 200]);
+      expect(await res.json()).toMatchObject({ ResultCode: 0, ResultDesc: "Success", TransID: f.expected.transId, outcome: "new" });
+      const [row] = await rows(s, f.expected.transId);
+      expect([Math.round(Number(row?.amount) * 100), utcIso(row?.trans_time), row?.msisdn, row?.msisdn_kind, row?.bill_ref_number, row?.status])
+        .toEqual([f.expected.amountCents, f.expected.transTimeUtc, f.expected.msisdn, f.expected.msisdnKind, f.expected.billRefNumber, "Paid"]);
+    }
+  });
+
+  test("a body without a TransID: 400 naming it, the raw body kept", async () => {
+    const s = await start();
+    const marker = uniqueId("c2bbad");
+    const res = await post(s, "/c2b/confirmation", JSON.stringify({ TransAmount: "10.00", BillRefNumber: marker }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["TransID"]);
+    const logs = await s.db.sequelize.query<{ family: string; outcome: string }>("SELECT family, outcome FROM callback_logs WHERE raw_payload LIKE ?", { replacements: [`%${marker}%`], type: QueryTypes.SELECT });
+    expect(logs).toEqual([{ family: "c2b-confirmation", outcome: "rejected" }]);
+  });
+
+  test("50 concurrent copies: one row, one admin alert, one receipt, 50 × 200", async () => {
+    const s = await start(true);
+    await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '0700000001', 'Achieng')", { replacements: [PAYER] });
+    const transId = `C${uniqueId("").slice(-9)}`;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post(s, "/c2b/confirmation", confirmation(transId)).then(async (r) => [r.status, ((await r.json()) as { outcome: string }).outcome])));
+    expect(answers.filter(([status]) => status === 200).length).toBe(50);
+    expect(answers.filter(([, outcome]) => outcome === "new").length).toBe(1);
+    expect((await rows(s, transId)).length).toBe(1);
+    await waitFor(async () => fake.delivered.length >= 2, "the alert and the receipt");
+    expect((await sent(s)).map((n) => [n.kind, n.recipient]).sort()).toEqual([["admin", ADMIN], ["receipt", PAYER]]);
+  }, 30_000);
+
+  for (const order of ["STK first", "C2B first"] as const) {
+    test(`an STK success and a C2B confirmation with one receipt (${order}): one payment, one alert, one receipt`, async () => {
+      const s = await start(true);
+      await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '254700000001', 'Achieng')", { replacements: [PAYER] });
+      const checkout = uniqueId();
+      const receipt = `R${checkout.slice(-9)}`;
+      const stk = () => postCallback(s, successBody(checkout, receipt));
+      const c2b = () => post(s, "/c2b/confirmation", confirmation(receipt));
+      const [first, second] = order === "STK first" ? [stk, c2b] : [c2b, stk];
+      expect((await first()).status).toBe(200);
+      expect((await second()).status).toBe(200);
+      const [row] = await rows(s, receipt);
+      expect(row?.checkout_request_id).toBe(checkout); // linked: the same payment
+      await waitFor(async () => fake.delivered.length >= 2, "the alert and the receipt");
+      expect((await sent(s)).map((n) => [n.kind, n.recipient]).sort()).toEqual([["admin", ADMIN], ["receipt", PAYER]]);
+    }, 30_000);
+  }
+});
