@@ -29,6 +29,14 @@ export interface Family<R> {
   /** Outcomes that move money: logged at info (others at debug, conflicts at warn). */
   readonly moneyOutcomes: ReadonlySet<Outcome>;
   readonly reviewOutcomes: ReadonlySet<Outcome>;
+  /** Sample bodies (the Daraja reference's, embedded in the binary), each with whether a correct server accepts it. */
+  readonly fixtures: readonly FamilyFixture[];
+}
+
+export interface FamilyFixture {
+  name: string; // its file name without .json
+  body: string; // the file's exact text
+  accepted: boolean; // false: a correct server answers 400
 }
 
 export function defineFamily<R>(family: Family<R>): Family<R> {

@@ -1,6 +1,7 @@
 // STK (M-Pesa Express) callbacks as a family: CheckoutRequestID identifies one; the original server's URL is kept.
 import { defineFamily } from "./family.ts";
 import { parseStkCallback, type StkCallback } from "./parse-stk.ts";
+import { stkFixtures } from "./fixtures.ts";
 import { formatKes } from "../money.ts";
 import { maskPhone } from "../phone.ts";
 
@@ -27,4 +28,5 @@ export const stkFamily = defineFamily<StkCallback>({
   rejection: "Rejected: not an identifiable STK callback",
   moneyOutcomes: new Set(["new", "updated"]),
   reviewOutcomes: new Set(["conflict", "late-success", "quarantined"]),
+  fixtures: stkFixtures.map((f) => ({ name: f.name, body: f.body, accepted: f.expected.httpStatus === 200 })),
 });

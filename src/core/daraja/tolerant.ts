@@ -9,7 +9,7 @@ const MAX_DEPTH = 32;
 /** A copy of a parsed JSON body with those variations undone; everything else is left as sent. */
 export function normaliseBody(v: unknown, depth = 0): unknown {
   if (depth >= MAX_DEPTH) return v;
-  if (Array.isArray(v)) return v.map((x) => normaliseBody(x, depth + 1));
+  if (Array.isArray(v)) return v.map((x) => unwrapOne(normaliseBody(x, depth + 1)));
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [rawKey, rawValue] of Object.entries(v)) {
@@ -17,9 +17,14 @@ export function normaliseBody(v: unknown, depth = 0): unknown {
     // `__proto__` names nothing Daraja sends, and assigning it would change the copy's prototype.
     if (key === "__proto__" || Object.hasOwn(out, key)) continue; // the first spelling wins
     const value = normaliseBody(rawValue, depth + 1);
-    out[key] = LISTS.has(key) ? (isObject(value) ? [value] : value) : Array.isArray(value) && value.length === 1 ? value[0] : value;
+    out[key] = LISTS.has(key) ? (isObject(value) ? [value] : value) : unwrapOne(value);
   }
   return out;
+}
+
+// Daraja nests no lists directly: a list of one stands for its element, wherever one value is usual.
+function unwrapOne(v: unknown): unknown {
+  return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
 /** A scalar as text: numbers as JSON writes them, strings trimmed; anything else null. */

@@ -2,6 +2,7 @@
 // by its TransID, the M-Pesa receipt. Answered {"ResultCode":0,"ResultDesc":"Success"} once stored.
 import { defineFamily } from "../family.ts";
 import { parseC2b, type C2bPayment } from "./parse-c2b.ts";
+import { c2bFixtures } from "./fixtures.ts";
 import { formatKes } from "../../money.ts";
 import { maskPhone } from "../../phone.ts";
 
@@ -25,4 +26,5 @@ export const c2bConfirmationFamily = defineFamily<C2bPayment>({
   rejection: "Rejected: not an identifiable C2B confirmation (it needs a TransID)",
   moneyOutcomes: new Set(["new", "linked"]),
   reviewOutcomes: new Set(["quarantined"]),
+  fixtures: c2bFixtures.filter((f) => f.route === "/c2b/confirmation").map((f) => ({ name: f.name, body: f.body, accepted: true })),
 });

@@ -2,6 +2,7 @@
 // Validation enabled, SPEC §4.1) and waits about 8 s. The answer is the decision kept with the request.
 import { defineFamily } from "../family.ts";
 import { parseC2b, type C2bPayment } from "./parse-c2b.ts";
+import { c2bFixtures } from "./fixtures.ts";
 import { formatKes } from "../../money.ts";
 import type { Decision } from "../../ingest/batch-plan.ts";
 
@@ -24,4 +25,5 @@ export const c2bValidationFamily = defineFamily<C2bPayment>({
   rejection: "Rejected: not an identifiable C2B validation request (it needs a TransID)",
   moneyOutcomes: new Set(["accepted", "declined"]),
   reviewOutcomes: new Set(["quarantined"]),
+  fixtures: c2bFixtures.filter((f) => f.route === "/c2b/validation").map((f) => ({ name: f.name, body: f.body, accepted: true })),
 });
