@@ -14,7 +14,8 @@ export interface HealthReport {
   version: string;
   uptimeSeconds: number;
   database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
-  callbacks?: Record<string, number>;
+  callbacks?: Record<string, number>; // outcomes since start, in all
+  families?: Record<string, Record<string, number>>; // the same, by callback family (stk, c2b-confirmation, …)
   spool?: { depth: number; oldestAgeSeconds: number | null; writable: boolean; error?: string };
   security?: Record<string, number>;
   verdicts?: Record<string, number>; // successes by authenticity verdict (matched, mismatch, unsolicited, …)
@@ -50,7 +51,7 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
       version: options.version,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       database,
-      ...(options.ingest ? { callbacks: options.ingest.counts() } : {}),
+      ...(options.ingest ? { callbacks: options.ingest.counts(), families: options.ingest.countsByFamily() } : {}),
       ...(spool ? { spool } : {}),
       ...(options.security ? { security: options.security() } : {}),
       ...(verdicts ? { verdicts } : {}),

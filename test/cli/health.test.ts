@@ -1,6 +1,6 @@
 // `mpesa-cb health` run as cron runs it (a child process, output to a pipe): exit codes, --quiet, --json, --direct,
 // against the real server in each state.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -11,6 +11,7 @@ import { createTestDatabase, mysqlAvailable, testDialects, type TestDatabase } f
 import { startTestService } from "../support/service.ts";
 
 const root = resolve(import.meta.dir, "../..");
+setDefaultTimeout(30_000); // each check starts a bun process: seconds on a busy 2-core machine
 const haveMysql = await mysqlAvailable();
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterAll(async () => {

@@ -74,6 +74,8 @@ describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
     expect(answers.filter(([status]) => status === 200).length).toBe(50);
     expect(answers.filter(([, outcome]) => outcome === "new").length).toBe(1);
     expect((await rows(s, transId)).length).toBe(1);
+    const health = (await (await fetch(`${s.url}/health`)).json()) as { families: Record<string, Record<string, number>> };
+    expect([health.families["c2b-confirmation"]?.new, health.families["c2b-confirmation"]?.duplicate, health.families.stk?.new]).toEqual([1, 49, 0]);
     await waitFor(async () => fake.delivered.length >= 2, "the alert and the receipt");
     expect((await sent(s)).map((n) => [n.kind, n.recipient]).sort()).toEqual([["admin", ADMIN], ["receipt", PAYER]]);
   }, 30_000);
