@@ -88,7 +88,10 @@ function buildTarget(env: Record<string, string | undefined>, opts: SimulateOpti
   if (baseUrl === null) throw new AppError("usage", `--url ${raw} is not an http:// or https:// URL`, { hint: "e.g. --url http://127.0.0.1:8000" });
   if (!opts.path.startsWith("/")) throw new AppError("usage", `--path ${opts.path} must start with /`, { hint: `e.g. --path ${CALLBACK_PATH}` });
   const token = opts.token === undefined ? "" : `/${encodeURIComponent(opts.token)}`;
-  return { baseUrl, callbackPath: `${opts.path.replace(/\/+$/, "")}${token}`, timeoutMs: opts.timeout };
+  return {
+    baseUrl, callbackPath: `${opts.path.replace(/\/+$/, "")}${token}`, timeoutMs: opts.timeout,
+    ...(opts.token === undefined ? {} : { pathToken: encodeURIComponent(opts.token) }),
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -51,8 +51,16 @@ async function rowsWithPrefix(svc: Service, prefix: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Simulated C2B payments and validation answers of a run: their TransIDs are the run's receipts (SIM<RUN>…). */
+async function c2bRowsOfRun(svc: Service, runId: string): Promise<string[]> {
+  const rows = await svc.db.sequelize.query<{ id: string }>(
+    "SELECT trans_id AS id FROM c2b_payments WHERE trans_id LIKE ? UNION ALL SELECT trans_id AS id FROM c2b_validations WHERE trans_id LIKE ?",
+    { replacements: [`SIM${runId.toUpperCase()}%`, `SIM${runId.toUpperCase()}%`], type: QueryTypes.SELECT });
+  return rows.map((r) => r.id);
+}
+
 const SMOKE = ["root", "health", "success", "failed", "invalid", "timeout"];
-const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid", "spoof-wrong-token"].includes(n)); // one transactions row each
+const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid", "spoof-wrong-token", "c2b-invalid"].includes(n)); // a row each, at least
 
 describe.each(await testDialects())("simulate against the real service on %s", (dialect) => {
   test("the smoke set passes (exit 0); the output is plain text with PASS per scenario", async () => {
@@ -75,10 +83,19 @@ describe.each(await testDialects())("simulate against the real service on %s", (
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
     expect(first.results.map((x) => [x.name, x.passed])).toEqual(SCENARIO_NAMES.map((n) => [n, true]));
     expect(first.runId).not.toBe(second.runId); // the second run passing "new" checks proves its IDs were unseen too
-    const stored = await rowsWithPrefix(svc, `${SIMULATED_PREFIX}${first.runId}`);
+    const stored = [...(await rowsWithPrefix(svc, `${SIMULATED_PREFIX}${first.runId}`)), ...(await c2bRowsOfRun(svc, first.runId))];
     expect(stored.sort()).toEqual(first.results.flatMap((x) => x.ids).sort());
-    expect(stored.length).toBe(STORING.length);
-  });
+    expect(first.results.filter((x) => x.ids.length > 0).map((x) => x.name)).toEqual(STORING);
+  }, 60_000);
+
+  test("c2b-validation-reject against a server with rules: rejected with the documented code, and says which", async () => {
+    const tdb = await createTestDatabase(dialect);
+    const svc = await startTestService(tdb, { MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_SHORTCODES: "600000" });
+    cleanups.push(() => tdb.drop(), () => svc.stop().catch(() => {}));
+    const r = await simulate(["--url", svc.url, "--scenario", "c2b-validation-reject", "--scenario", "c2b-validation-accept"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PASS c2b-validation-reject\s.*rejected with C2B00015 \(rule shortcode\)/);
+  }, 30_000);
 
   test("load mode: unique success callbacks at a rate, each acknowledged and stored once", async () => {
     const { svc } = await service(dialect);
@@ -173,7 +190,8 @@ describe("simulate options", () => {
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...SCENARIO_NAMES]);
     expect(lines.filter((l) => l.includes("[smoke]")).map((l) => l.split(/\s+/)[0])).toEqual(SMOKE);
     expect(SCENARIO_NAMES).toEqual([...SMOKE, "insufficient", "wrong-pin", "expired", "balance-no-value", "duplicate-burst", "late-success",
-      "spoof-wrong-token", "spoof-source", "spoof-unsolicited"]);
+      "spoof-wrong-token", "spoof-source", "spoof-unsolicited",
+      "c2b-validation-accept", "c2b-validation-reject", "c2b-confirmation", "c2b-duplicate", "c2b-invalid", "stk-c2b-same-receipt"]);
   });
 
   test.each([

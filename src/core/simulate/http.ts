@@ -3,6 +3,7 @@
 export interface Target {
   baseUrl: string; // e.g. http://127.0.0.1:8000 (no trailing slash)
   callbackPath: string; // e.g. /mpesa/callback, or /mpesa/callback/<token>
+  pathToken?: string; // the token (URL-encoded), for the other families' routes: /c2b/confirmation/<token>
   timeoutMs: number; // per request
   forwardedFor?: string; // an X-Forwarded-For to claim (spoof scenarios)
 }
@@ -43,6 +44,12 @@ export async function postCallback(target: Target, body: string): Promise<Reply>
   // Daraja's content type carries a charset (SPEC §1.1).
   const forwarded: Record<string, string> = target.forwardedFor ? { "x-forwarded-for": target.forwardedFor } : {};
   return send(target, target.callbackPath, { method: "POST", body, headers: { "content-type": "application/json;charset=UTF-8", ...forwarded } });
+}
+
+/** POSTs a body to another family's route (e.g. /c2b/confirmation), under the path token when there is one. */
+export async function postTo(target: Target, route: string, body: string): Promise<Reply> {
+  const path = target.pathToken === undefined ? route : `${route}/${target.pathToken}`;
+  return send(target, path, { method: "POST", body, headers: { "content-type": "application/json" } });
 }
 
 async function send(target: Target, path: string, init: RequestInit): Promise<Reply> {
