@@ -19,6 +19,7 @@ export interface HealthReport {
   spool?: { depth: number; oldestAgeSeconds: number | null; writable: boolean; error?: string };
   security?: Record<string, number>;
   verdicts?: Record<string, number>; // successes by authenticity verdict (matched, mismatch, unsolicited, …)
+  review?: { quarantined: number }; // quarantined callbacks not yet marked reviewed (README: Quarantine)
   telegram?: NotifierStatus["telegram"];
   outbox?: NotifierStatus["outbox"];
 }
@@ -36,14 +37,14 @@ export interface HealthOptions {
 export function createHealthCheck(options: HealthOptions): () => Promise<HealthReport> {
   const startedAt = new Date();
   return async () => {
-    const [database, notifications, verdicts] = await Promise.all([
-      checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.(), countVerdicts(options.db),
+    const [database, notifications, verdicts, review] = await Promise.all([
+      checkDatabase(options.db, options.timeoutMs ?? 3000), options.notifications?.(), countVerdicts(options.db), countUnreviewed(options.db),
     ]);
     const spool = options.spool ? { ...options.spool.stats(), ...options.spool.checkWritable() } : undefined;
     // Callbacks waiting in the spool are safe but not yet in the database; alerts that cannot reach Telegram are
     // safe in the outbox but late; a spool that cannot be written turns the next database outage into 503s: all
     // degraded, not down.
-    const degraded = (spool?.depth ?? 0) > 0 || spool?.writable === false || notifications?.telegram.status === "down";
+    const degraded = (spool?.depth ?? 0) > 0 || spool?.writable === false || notifications?.telegram.status === "down" || (review?.quarantined ?? 0) > 0;
     return {
       status: database.status !== "up" ? "unhealthy" : degraded ? "degraded" : "healthy",
       timestamp: new Date().toISOString(),
@@ -55,6 +56,7 @@ export function createHealthCheck(options: HealthOptions): () => Promise<HealthR
       ...(spool ? { spool } : {}),
       ...(options.security ? { security: options.security() } : {}),
       ...(verdicts ? { verdicts } : {}),
+      ...(review ? { review } : {}),
       ...(notifications ? { telegram: notifications.telegram, outbox: notifications.outbox } : {}),
     };
   };
@@ -66,6 +68,17 @@ async function countVerdicts(db: Database): Promise<Record<string, number> | und
     const rows = await db.sequelize.query<{ verdict: string; n: number }>(
       "SELECT verdict, COUNT(*) AS n FROM transactions WHERE verdict IS NOT NULL GROUP BY verdict", { type: QueryTypes.SELECT });
     return Object.fromEntries(rows.map((r) => [r.verdict, Number(r.n)]));
+  } catch {
+    return undefined;
+  }
+}
+
+// A callback kept for review needs a person: degraded until it is marked reviewed. Indexed on (outcome, reviewed_at).
+async function countUnreviewed(db: Database): Promise<{ quarantined: number } | undefined> {
+  try {
+    const [row] = await db.sequelize.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM callback_logs WHERE outcome = 'quarantined' AND reviewed_at IS NULL", { type: QueryTypes.SELECT });
+    return { quarantined: Number(row?.n ?? 0) };
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // The health report the server really builds, from a real database and a real spool: what makes it degraded.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHealthCheck } from "../../src/core/health.ts";
@@ -9,6 +9,8 @@ import { Spool } from "../../src/core/spool/spool.ts";
 import { openDatabase, type Database } from "../../src/core/store/database.ts";
 import { migrate } from "../../src/core/store/migrations.ts";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
+import { createCallbackStore } from "../../src/core/store/callback-store.ts";
+import { item, success, uniqueId } from "../support/callbacks.ts";
 
 describe.each(await testDialects())("health report on %s", (dialect) => {
   let tdb: TestDatabase;
@@ -36,6 +38,37 @@ describe.each(await testDialects())("health report on %s", (dialect) => {
     expect(classifyReport({ ...report }, "here").summary).toContain("spool holds 1 callbacks not yet in the database");
     const batch = await spool.next();
     await spool.done(batch!);
+    expect((await check()).status).toBe("healthy");
+  });
+});
+
+describe.each(await testDialects())("quarantine review on %s", (dialect) => {
+  let tdb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect);
+    db = await openDatabase(tdb.target);
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db.close();
+    await tdb.drop();
+  });
+
+  test("degraded while a quarantined callback waits for review; the README's SQL marks it reviewed", async () => {
+    const store = createCallbackStore(db);
+    const receipt = `Q${uniqueId().slice(-9)}`;
+    expect(await store.writeBatch([item(success(uniqueId(), receipt))])).toEqual(["new"]);
+    expect(await store.writeBatch([item(success(uniqueId(), receipt))])).toEqual(["quarantined"]); // another payment's receipt
+    const check = createHealthCheck({ db, version: "test" });
+    const report = await check();
+    expect([report.status, report.review]).toEqual(["degraded", { quarantined: 1 }]);
+    expect(classifyReport({ ...report }, "here").summary).toContain("1 quarantined callback(s) wait for review");
+    const readme = readFileSync(join(import.meta.dir, "../../README.md"), "utf8");
+    const mark = /^UPDATE callback_logs SET reviewed_at = .*;$/m.exec(readme)?.[0];
+    if (mark === undefined) throw new Error("the README lost its review statement");
+    await db.sequelize.query(mark);
     expect((await check()).status).toBe("healthy");
   });
 });
