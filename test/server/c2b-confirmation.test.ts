@@ -80,6 +80,17 @@ describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
     expect((await sent(s)).map((n) => [n.kind, n.recipient]).sort()).toEqual([["admin", ADMIN], ["receipt", PAYER]]);
   }, 30_000);
 
+  test("a C2B confirmation of an STK success that does not match our request sends no receipt either", async () => {
+    const s = await start(true);
+    await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '254700000001', 'Achieng')", { replacements: [PAYER] });
+    const checkout = uniqueId();
+    const receipt = `M${checkout.slice(-9)}`;
+    await s.db.sequelize.query("INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES (?, '254700000001', 99.00)", { replacements: [checkout] });
+    expect((await postCallback(s, successBody(checkout, receipt))).status).toBe(200); // KES 1,500 against a request for 99: mismatch
+    expect((await post(s, "/c2b/confirmation", confirmation(receipt))).status).toBe(200);
+    expect((await sent(s)).map((n) => n.kind)).toEqual(["admin"]);
+  }, 30_000);
+
   for (const order of ["STK first", "C2B first"] as const) {
     test(`an STK success and a C2B confirmation with one receipt (${order}): one payment, one alert, one receipt`, async () => {
       const s = await start(true);

@@ -11,7 +11,7 @@ export const selectC2bSql = (keys: number, forUpdate: boolean) =>
 
 /** STK payments that already hold one of these receipts: the C2B confirmation is the same payment (SPEC §4.5). */
 export const selectStkByReceiptSql = (keys: number) =>
-  `SELECT mpesa_receipt_number AS receipt, checkout_request_id FROM transactions WHERE mpesa_receipt_number IN (${list(keys)})`;
+  `SELECT mpesa_receipt_number AS receipt, checkout_request_id, verdict FROM transactions WHERE mpesa_receipt_number IN (${list(keys)})`;
 
 export const selectRejectedSql = (keys: number) =>
   `SELECT trans_id FROM c2b_validations WHERE accepted = 0 AND trans_id IN (${list(keys)})`;
@@ -25,6 +25,7 @@ export const insertC2bSql = (rows: number) => `INSERT INTO c2b_payments ${COLUMN
 export interface C2bInsert {
   payment: C2bPayment;
   linkedCheckoutRequestId: string | null;
+  linkedVerdict: string | null; // the linked STK payment's verdict: a mismatch or one still pending gets no receipt
   validationRejected: boolean;
   requestId: string;
 }

@@ -28,7 +28,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run: Run = (sql, values) => runSql(db.dialect, tx, sql, values);
       const keys = [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.transId] : [])))];
-      const known = keys.length === 0 ? { stored: new Set<string>(), stk: new Map<string, string>(), rejected: new Set<string>() } : await lookUp(run, keys, db.dialect === "mysql");
+      const known = keys.length === 0 ? { stored: new Set<string>(), stk: new Map<string, StkLink>(), rejected: new Set<string>() } : await lookUp(run, keys, db.dialect === "mysql");
       const inserts: C2bInsert[] = [];
       const outcomes = items.map((item): C2bOutcome => {
         if (!item.parsed.ok) return "rejected";
@@ -36,7 +36,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
         if (known.stored.has(p.transId)) return "duplicate";
         known.stored.add(p.transId); // a second copy in this batch is a duplicate too
         const linked = known.stk.get(p.transId) ?? null;
-        inserts.push({ payment: p, linkedCheckoutRequestId: linked, validationRejected: known.rejected.has(p.transId), requestId: item.request.id });
+        inserts.push({ payment: p, linkedCheckoutRequestId: linked?.checkoutRequestId ?? null, linkedVerdict: linked?.verdict ?? null, validationRejected: known.rejected.has(p.transId), requestId: item.request.id });
         return linked === null ? "new" : "linked";
       });
       if (inserts.length > 0) await run(insertC2bSql(inserts.length), inserts.flatMap(insertC2bValues));
@@ -63,7 +63,9 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
         if (w.validationRejected) events.push({ ...base, kind: "conflict", eventKey: "validation-rejected", chat: targets.adminChatId });
       }
       const payer = payers.get(transId);
-      if (payer !== undefined && status === "Paid") events.push({ ...base, kind: "receipt", eventKey: "status:Paid", chat: payer });
+      // As for STK: a payment that disagrees with our request, or waits for Daraja's word, gets no receipt.
+      const held = w.linkedVerdict === "mismatch" || w.linkedVerdict === "pending";
+      if (payer !== undefined && status === "Paid" && !held) events.push({ ...base, kind: "receipt", eventKey: "status:Paid", chat: payer });
       return events;
     });
   }
@@ -75,9 +77,15 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   return { writeBatch: (items) => writeWithRetries(runner, items as readonly Item[]) };
 }
 
+interface StkLink {
+  checkoutRequestId: string;
+  verdict: string | null;
+}
+
 async function lookUp(run: Run, keys: string[], forUpdate: boolean) {
   const stored = new Set((await run(selectC2bSql(keys.length, forUpdate), keys)).map((r) => String(r.trans_id)));
-  const stk = new Map((await run(selectStkByReceiptSql(keys.length), keys)).map((r) => [String(r.receipt), String(r.checkout_request_id)]));
+  const stk = new Map((await run(selectStkByReceiptSql(keys.length), keys)).map((r): [string, StkLink] =>
+    [String(r.receipt), { checkoutRequestId: String(r.checkout_request_id), verdict: r.verdict === null || r.verdict === undefined ? null : String(r.verdict) }]));
   const rejected = new Set((await run(selectRejectedSql(keys.length), keys)).map((r) => String(r.trans_id)));
   return { stored, stk, rejected };
 }
