@@ -59,8 +59,9 @@ describe("compiled binary", () => {
     const r = run(["serve"], { PORT: "eighty", MPESA_CB_LOG_LEVEL: "loud" });
     expect(r.exitCode).toBe(78);
     const err = r.stderr.toString();
-    expect(err).toContain("PORT (--port): must be integer");
-    expect(err).toContain("MPESA_CB_LOG_LEVEL (--log-level)");
+    expect(err).toContain('PORT (--port): must be a whole number from 0 to 65535, got "eighty"');
+    expect(err).toContain('MPESA_CB_LOG_LEVEL (--log-level): must be one of silent, error, warn, info, debug, got "loud"');
+    expect(err.split("\n").filter((l) => l.includes("invalid setting"))).toHaveLength(2); // one line per problem
   });
 
   test("env -i: serves a callback into SQLite, answers /health, passes simulate, stops on SIGTERM", async () => {

@@ -132,7 +132,8 @@ describe("scripts/install.sh", () => {
     for (const unit of ["mpesa-callback.service", "mpesa-cb-health.service"]) {
       const text = readFileSync(join(dest, "etc/systemd/system", unit), "utf8");
       expect(text).toMatch(/^ExecStart=\/opt\/mpesa-cb\/bin\/mpesa-cb (serve|health)/m);
-      expect(text).toMatch(/^EnvironmentFile=\/opt\/etc\/mpesa-cb\/mpesa-cb\.env$/m);
+      // The settings file, by the installed path: read by systemd (EnvironmentFile=) or handed over (LoadCredential=).
+      expect(text).toMatch(/^(EnvironmentFile=|LoadCredential=mpesa-cb\.env:)\/opt\/etc\/mpesa-cb\/mpesa-cb\.env$/m);
       expect(text).not.toContain("/usr/local/");
     }
     expect(statSync(join(dest, "opt/mpesa-cb/bin/mpesa-cb")).mode & 0o777).toBe(0o755);
