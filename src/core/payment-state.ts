@@ -1,6 +1,6 @@
 // The payment state machine: what one STK callback does to the stored payment it names (DESIGN.md promises 2 and 3).
 import type { PaymentStatus } from "./payment.ts";
-import type { StkCallback } from "./daraja/parse-stk.ts";
+import type { StkCallback } from "./daraja/stk/parse-stk.ts";
 
 /** The stored view of a payment that decisions need. `Pending` rows come from the original server's STK initiation. */
 export interface StoredPayment {

@@ -2,8 +2,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { QueryTypes } from "sequelize";
-import { stkFixtures } from "../../src/core/daraja/fixtures.ts";
-import { parseJson, parseStkCallback } from "../../src/core/daraja/parse-stk.ts";
+import { stkFixtures } from "../../src/core/daraja/stk/fixtures.ts";
+import { parseStkCallback } from "../../src/core/daraja/stk/parse-stk.ts";
+import { parseJson } from "../../src/core/daraja/parse-json.ts";
 import { freshCallback } from "../../src/core/simulate/fresh-callbacks.ts";
 import { createIdSource, SIMULATED_PREFIX } from "../../src/core/simulate/ids.ts";
 import { percentile } from "../../src/core/simulate/load-stats.ts";

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
-import { stkFixtures } from "../../src/core/daraja/fixtures.ts";
+import { stkFixtures } from "../../src/core/daraja/stk/fixtures.ts";
 import { startServeProcess } from "../support/serve-process.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-fuzz-"));

@@ -1,7 +1,7 @@
 // The HTTP face on the real Bun.serve, against SQLite and MariaDB: the same suite on both.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { stkFixtures } from "../../src/core/daraja/fixtures.ts";
+import { stkFixtures } from "../../src/core/daraja/stk/fixtures.ts";
 import type { Service } from "../../src/server/service.ts";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
 import { postCallback, startTestService } from "../support/service.ts";

@@ -1,5 +1,5 @@
 // Builders for test callbacks: domain objects for store tests, Daraja JSON for HTTP tests.
-import type { StkCallback } from "../../src/core/daraja/parse-stk.ts";
+import type { StkCallback } from "../../src/core/daraja/stk/parse-stk.ts";
 import type { IngestItem } from "../../src/core/ingest/batch-plan.ts";
 
 let seq = 0;

@@ -1,11 +1,11 @@
 // A fake of the remote Daraja API (OAuth + M-Pesa Express Query), scripted per CheckoutRequestID; it records every call.
 import type { Server } from "bun";
-import success from "../../src/core/daraja/fixtures/stk_query/response_success.json" with { type: "text" };
-import cancelled from "../../src/core/daraja/fixtures/stk_query/response_cancelled_1032.json" with { type: "text" };
-import processing4999 from "../../src/core/daraja/fixtures/stk_query/response_still_processing_4999.json" with { type: "text" };
-import beingProcessed from "../../src/core/daraja/fixtures/stk_query/error_being_processed_500.json" with { type: "text" };
-import emptyMessage from "../../src/core/daraja/fixtures/stk_query/error_empty_message_500.json" with { type: "text" };
-import spikeArrest from "../../src/core/daraja/fixtures/stk_query/error_spike_arrest.json" with { type: "text" };
+import success from "../../src/core/daraja/stk/fixtures/stk_query/response_success.json" with { type: "text" };
+import cancelled from "../../src/core/daraja/stk/fixtures/stk_query/response_cancelled_1032.json" with { type: "text" };
+import processing4999 from "../../src/core/daraja/stk/fixtures/stk_query/response_still_processing_4999.json" with { type: "text" };
+import beingProcessed from "../../src/core/daraja/stk/fixtures/stk_query/error_being_processed_500.json" with { type: "text" };
+import emptyMessage from "../../src/core/daraja/stk/fixtures/stk_query/error_empty_message_500.json" with { type: "text" };
+import spikeArrest from "../../src/core/daraja/stk/fixtures/stk_query/error_spike_arrest.json" with { type: "text" };
 
 /** How one query is answered. `unauthorized` answers 401 as for an expired token. */
 export type DarajaAnswer = "success" | "cancelled" | "pending500" | "pending500-empty" | "pending4999" | "spike-arrest" | "quota" | "unauthorized";

@@ -1,9 +1,9 @@
 // Every Daraja callback family the server receives. Adding a family is a module and one line here
 // (test/core/daraja/registry.test.ts fails when a family lacks fixtures or two families claim one route).
 import type { Family } from "./family.ts";
-import { stkFamily } from "./stk-family.ts";
-import { c2bConfirmationFamily } from "./c2b/confirmation-family.ts";
-import { c2bValidationFamily } from "./c2b/validation-family.ts";
+import { stkFamily } from "./stk/family.ts";
+import { c2bConfirmationFamily } from "./c2b/confirmation.ts";
+import { c2bValidationFamily } from "./c2b/validation.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family reads its own record type
 export type AnyFamily = Family<any>;

@@ -1,7 +1,7 @@
 // Pure: folds a batch of callbacks over the stored payments, in arrival order, into the rows to write.
 // The result is exactly what processing the callbacks one by one would give (issue: group commit).
 import type { Problem, Result } from "../result.ts";
-import type { StkCallback } from "../daraja/parse-stk.ts";
+import type { StkCallback } from "../daraja/stk/parse-stk.ts";
 import { decideCallback, type Outcome, type StoredPayment } from "../payment-state.ts";
 
 /** One request that reached a callback route, as received. */

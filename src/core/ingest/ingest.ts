@@ -1,6 +1,6 @@
 // One callback, one straight path: raw text → JSON → the family's validated record → shared transaction → reply.
 import type { ConsolaInstance } from "consola";
-import { parseJson } from "../daraja/parse-stk.ts";
+import { parseJson } from "../daraja/parse-json.ts";
 import { familyNamed, type AnyFamily } from "../daraja/registry.ts";
 import { isAppError } from "../errors.ts";
 import { GroupCommit } from "./group-commit.ts";

@@ -1,6 +1,6 @@
 // What a message is rendered from: the stored payment, the callback that caused the notification, and who it is for.
 // One view per callback family; the worker renders an OutboxView, whichever family queued it.
-import type { StkCallback } from "../daraja/parse-stk.ts";
+import type { StkCallback } from "../daraja/stk/parse-stk.ts";
 import type { NotificationKind } from "./notification-plan.ts";
 
 /** A payment outcome's facts, as stored or as one callback reported them. */

@@ -1,12 +1,12 @@
 // Simulated callbacks: the embedded fixture files, with fresh simulated IDs in place of the sample ones.
-import { stkFixtures } from "../daraja/fixtures.ts";
+import { stkFixtures } from "../daraja/stk/fixtures.ts";
 import type { SimIds } from "./ids.ts";
 
 interface StkJson {
   Body: { stkCallback: Record<string, unknown> & { CallbackMetadata?: { Item?: { Name: string; Value?: unknown }[] } } };
 }
 
-/** The exact text of an embedded fixture (src/core/daraja/fixtures/NAME.json). */
+/** The exact text of an embedded fixture (src/core/daraja/stk/fixtures/NAME.json). */
 export function fixtureText(name: string): string {
   const fixture = stkFixtures.find((f) => f.name === name);
   if (fixture === undefined) throw new Error(`no STK fixture named ${name}`); // a bug in the scenario table

@@ -3,7 +3,8 @@
 import { QueryTypes } from "sequelize";
 import type { Database, Dialect } from "./database.ts";
 import { parseAmountToCents } from "../money.ts";
-import { parseJson, parseStkCallback } from "../daraja/parse-stk.ts";
+import { parseStkCallback } from "../daraja/stk/parse-stk.ts";
+import { parseJson } from "../daraja/parse-json.ts";
 import type { NotificationKind } from "../notify/notification-plan.ts";
 import type { NotificationView, OutboxView, TriggerView } from "../notify/notification-view.ts";
 import { C2B_COLUMNS, C2B_JOINS, c2bView } from "./c2b-outbox-rows.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { classifyStkQuery } from "../../../src/core/daraja-api/stk-answer.ts";
 import { darajaTimestamp, stkPassword } from "../../../src/core/daraja-api/stk-password.ts";
 
-const DIR = join(import.meta.dir, "../../../src/core/daraja/fixtures/stk_query");
+const DIR = join(import.meta.dir, "../../../src/core/daraja/stk/fixtures/stk_query");
 const read = async (name: string) => JSON.parse(await Bun.file(join(DIR, name)).text()) as Record<string, unknown>;
 const ID = "ws_CO_15012025103045123700000001";
 

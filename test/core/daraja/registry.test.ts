@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FAMILIES } from "../../../src/core/daraja/registry.ts";
-import { parseJson } from "../../../src/core/daraja/parse-stk.ts";
+import { parseJson } from "../../../src/core/daraja/parse-json.ts";
 import { c2bFixtures } from "../../../src/core/daraja/c2b/fixtures.ts";
 
 const C2B_DIR = join(import.meta.dir, "../../../src/core/daraja/c2b/fixtures");

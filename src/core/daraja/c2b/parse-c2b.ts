@@ -6,7 +6,7 @@ import { normalisePhone } from "../../phone.ts";
 import { parseDarajaTimestamp } from "../../time.ts";
 import { normaliseBody, readText } from "../tolerant.ts";
 import { checkC2bShape } from "./c2b-schema.ts";
-import { MAX_AMOUNT_CENTS } from "../stk-metadata.ts";
+import { MAX_AMOUNT_CENTS } from "../stk/stk-metadata.ts";
 
 /** How Safaricom wrote the payer's number (SPEC §4.3): C2B v2 masks it, v1 hashes it, old integrations send it plain. */
 export type MsisdnKind = "plain" | "masked" | "hashed";

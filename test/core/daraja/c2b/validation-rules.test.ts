@@ -1,7 +1,7 @@
 // The merchant's answer to a C2B validation: each rule accepts and rejects with its documented code (SPEC §4.4).
 import { describe, expect, test } from "bun:test";
 import { ACCEPT_ALL, checkStaticRules, decideKnownAccount, wholeMatch, type ValidationRules } from "../../../../src/core/daraja/c2b/validation-rules.ts";
-import { validationAnswer } from "../../../../src/core/daraja/c2b/validation-family.ts";
+import { validationAnswer } from "../../../../src/core/daraja/c2b/validation.ts";
 import type { C2bPayment } from "../../../../src/core/daraja/c2b/parse-c2b.ts";
 
 const payment = (p: Partial<C2bPayment> = {}): C2bPayment => ({

@@ -2,10 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { stkFixtures } from "../../../src/core/daraja/fixtures.ts";
-import { parseJson, parseStkCallback } from "../../../src/core/daraja/parse-stk.ts";
+import { stkFixtures } from "../../../../src/core/daraja/stk/fixtures.ts";
+import { parseStkCallback } from "../../../../src/core/daraja/stk/parse-stk.ts";
+import { parseJson } from "../../../../src/core/daraja/parse-json.ts";
 
-const DIR = join(import.meta.dir, "../../../src/core/daraja/fixtures");
+const DIR = join(import.meta.dir, "../../../../src/core/daraja/stk/fixtures");
 const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length)).sort();
 
 describe("fixture registry", () => {

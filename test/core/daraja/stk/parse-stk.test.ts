@@ -1,7 +1,8 @@
 // parseStkCallback: tolerant of Daraja's documented variations, rejecting only what cannot be identified.
 import { describe, expect, test } from "bun:test";
-import { parseJson, parseStkCallback, type StkCallback } from "../../../src/core/daraja/parse-stk.ts";
-import type { Problem } from "../../../src/core/result.ts";
+import { parseStkCallback, type StkCallback } from "../../../../src/core/daraja/stk/parse-stk.ts";
+import { parseJson } from "../../../../src/core/daraja/parse-json.ts";
+import type { Problem } from "../../../../src/core/result.ts";
 
 type Json = Record<string, unknown>;
 const META = "Body.stkCallback.CallbackMetadata";

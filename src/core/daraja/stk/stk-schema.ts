@@ -1,7 +1,7 @@
 // The STK callback's shape (SPEC §2.1–2.3) as one ajv validator, and its errors in plain English with dotted paths.
 import Ajv from "ajv";
-import type { Problem } from "../result.ts";
-import { checkShape, NOT_BLANK } from "./schema-problems.ts";
+import type { Problem } from "../../result.ts";
+import { checkShape, NOT_BLANK } from "../schema-problems.ts";
 
 /** checkout_request_id and merchant_request_id are VARCHAR(100) in the original server's tables. */
 export const MAX_ID_LENGTH = 100;

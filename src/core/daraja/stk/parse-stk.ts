@@ -1,9 +1,9 @@
 // STK callback: JSON text → validated shape → domain record (cents, UTC, phone as text), tolerant of Daraja's variations.
-import { fail, ok, type Problem, type Result } from "../result.ts";
-import { statusForResultCode, type PaymentStatus } from "../payment.ts";
+import { fail, ok, type Problem, type Result } from "../../result.ts";
+import { statusForResultCode, type PaymentStatus } from "../../payment.ts";
 import { checkStkShape, MAX_ID_LENGTH } from "./stk-schema.ts";
 import { readStkMetadata, type StkMetadata } from "./stk-metadata.ts";
-import { normaliseBody, readText } from "./tolerant.ts";
+import { normaliseBody, readText } from "../tolerant.ts";
 
 export interface StkCallback {
   merchantRequestId: string | null;
@@ -22,19 +22,6 @@ export interface StkCallback {
 /** result_desc is VARCHAR(255); the raw body in callback_logs keeps the whole text. */
 export const MAX_RESULT_DESC_LENGTH = 255;
 const CB = "Body.stkCallback";
-
-/** Parses the request body text; the problem says why it is not JSON (the raw body is stored anyway). */
-export function parseJson(text: string): Result<unknown> {
-  // A byte-order mark is not JSON, but some HTTP clients send one.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === "") return fail([{ path: "(body)", message: "is empty, expected a JSON object" }]);
-  try {
-    return ok(JSON.parse(body));
-  } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).replace(/^JSON Parse error: /, "").slice(0, 120);
-    return fail([{ path: "(body)", message: `is not valid JSON (${why})` }]);
-  }
-}
 
 /** Reads an STK callback; rejects only what cannot be identified, with every problem and its path. */
 export function parseStkCallback(sent: unknown): Result<StkCallback> {

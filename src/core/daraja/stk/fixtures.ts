@@ -1,5 +1,5 @@
 // Sample STK callbacks embedded in the binary as exact bytes, each with the outcome a correct server gives it.
-import type { PaymentStatus } from "../payment.ts";
+import type { PaymentStatus } from "../../payment.ts";
 import cancelled1032 from "./fixtures/stk_cancelled_1032.json" with { type: "text" };
 import emptyObject from "./fixtures/stk_empty_object.json" with { type: "text" };
 import expired1019 from "./fixtures/stk_expired_1019.json" with { type: "text" };

@@ -1,9 +1,9 @@
 // STK CallbackMetadata: items read by Name (never by index), each value parsed on its own; a bad value is a warning.
-import { parseAmountToCents } from "../money.ts";
-import { normalisePhone } from "../phone.ts";
-import type { Problem } from "../result.ts";
-import { parseDarajaTimestamp } from "../time.ts";
-import { readText } from "./tolerant.ts";
+import { parseAmountToCents } from "../../money.ts";
+import { normalisePhone } from "../../phone.ts";
+import type { Problem } from "../../result.ts";
+import { parseDarajaTimestamp } from "../../time.ts";
+import { readText } from "../tolerant.ts";
 
 export interface StkMetadata {
   amountCents: number | null;

@@ -1,9 +1,9 @@
 // STK (M-Pesa Express) callbacks as a family: CheckoutRequestID identifies one; the original server's URL is kept.
-import { defineFamily } from "./family.ts";
+import { defineFamily } from "../family.ts";
 import { parseStkCallback, type StkCallback } from "./parse-stk.ts";
 import { stkFixtures } from "./fixtures.ts";
-import { formatKes } from "../money.ts";
-import { maskPhone } from "../phone.ts";
+import { formatKes } from "../../money.ts";
+import { maskPhone } from "../../phone.ts";
 
 export const STK_ROUTES = ["/mpesa/callback", "/stk/callback"] as const; // the original URL, and a neutral one Safaricom accepts
 
