@@ -8,7 +8,7 @@ import { classifyReport, probeHealth, type HealthProbe, type HealthState } from 
 import { localServerUrl, normaliseBaseUrl } from "../core/simulate/http.ts";
 import { openDatabase } from "../core/store/database.ts";
 import { describeDatabase } from "../core/database-url.ts";
-import { addSettingOptions, loadConfig } from "./settings.ts";
+import { addSettingOptions, loadConfig, loadEnv } from "./settings.ts";
 import { VERSION_LINE } from "./version.ts";
 
 export const HEALTH_EXIT: Record<HealthState, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
@@ -29,7 +29,7 @@ export function registerHealth(program: Command): void {
     .option("--quiet", "print nothing when healthy (for cron: mail only on trouble)");
   addSettingOptions(cmd, ["databaseUrl", "dataDir"]);
   cmd.action(async (opts: HealthOptions) => {
-    process.exitCode = await checkHealth(process.env, opts);
+    process.exitCode = await checkHealth(loadEnv(opts, process.env), opts);
   });
 }
 
@@ -61,7 +61,7 @@ async function checkDirect(env: Record<string, string | undefined>, opts: Health
   try {
     db = await openDatabase(target, { pool: 1, connectTimeoutMs: opts.timeout });
   } catch (e) {
-    if (isAppError(e) && e.kind === "database") return { state: "unhealthy", checked: describeDatabase(target), summary: `${e.message}${e.hint ? ` — ${e.hint}` : ""}` };
+    if (isAppError(e) && (e.kind === "database" || e.kind === "host")) return { state: "unhealthy", checked: describeDatabase(target), summary: `${e.message}${e.hint ? ` — ${e.hint}` : ""}` };
     throw e;
   }
   try {

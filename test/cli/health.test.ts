@@ -92,6 +92,17 @@ describe.each(await testDialects())("health of the real service on %s", (dialect
   });
 });
 
+test("--env-file: asks the HOST and PORT of the settings file, as the health unit runs it", async () => {
+  const { svc } = await service("sqlite");
+  const dir = mkdtempSync(join(tmpdir(), "mpesa-cb-health-env-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "mpesa-cb.env");
+  writeFileSync(file, `HOST=0.0.0.0\nPORT=${svc.port}\n`);
+  const r = await health(["--env-file", file]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`http://127.0.0.1:${svc.port}/health`);
+});
+
 describe("health of other servers", () => {
   test("nothing listening: exit 2, saying so", async () => {
     const r = await health(["--url", "http://127.0.0.1:1"]);
