@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { Database } from "bun:sqlite";
 import { successBody, uniqueId } from "../support/callbacks.ts";
-import { builtBinary } from "../support/built-binary.ts";
+import { buildBinary } from "../support/built-binary.ts";
 import { collectOutput, listeningUrl } from "../support/serve-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -18,7 +18,12 @@ beforeAll(async () => {
   // This machine's binary only, built by scripts/build.sh: the cross-compiled release has its own test
   // (test/scripts/build.test.ts).
   bin = join(dir, "mpesa-cb");
-  copyFileSync(await builtBinary(), bin);
+  const dist = mkdtempSync(join(tmpdir(), "mpesa-cb-e2e-dist-"));
+  try {
+    copyFileSync(await buildBinary(dist), bin);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

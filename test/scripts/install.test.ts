@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { builtBinary } from "../support/built-binary.ts";
+import { buildBinary } from "../support/built-binary.ts";
 
 const root = resolve(import.meta.dir, "../..");
 const temp = mkdtempSync(join(tmpdir(), "mpesa-cb-install-"));
@@ -15,7 +15,7 @@ const [cpu, otherCpu] = process.arch === "arm64" ? ["arm64", "x64"] : ["x64", "a
 let realBinary: string;
 let realVersion: string; // what the freshly built binary says: "mpesa-cb 0.1.0 (<commit>)"
 beforeAll(async () => {
-  realBinary = await builtBinary();
+  realBinary = await buildBinary(join(temp, "built"));
   realVersion = Bun.spawnSync([realBinary, "--version"]).stdout.toString().trim();
   expect(realVersion).toMatch(/^mpesa-cb 0\.1\.0 \([0-9a-f]{7,}\)/);
 }, 180_000);
