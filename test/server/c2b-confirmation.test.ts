@@ -88,7 +88,20 @@ describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
     await s.db.sequelize.query("INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES (?, '254700000001', 99.00)", { replacements: [checkout] });
     expect((await postCallback(s, successBody(checkout, receipt))).status).toBe(200); // KES 1,500 against a request for 99: mismatch
     expect((await post(s, "/c2b/confirmation", confirmation(receipt))).status).toBe(200);
-    expect((await sent(s)).map((n) => n.kind)).toEqual(["admin"]);
+    // The STK alert is the mismatch warning; the C2B one announces the payment: two alerts, no receipt.
+    expect((await sent(s)).map((n) => n.kind)).toEqual(["admin", "admin"]);
+  }, 30_000);
+
+  test("C2B first, then an STK success that does not match our request: its warning still reaches the admin", async () => {
+    const s = await start(true);
+    const checkout = uniqueId();
+    const receipt = `W${checkout.slice(-9)}`;
+    await s.db.sequelize.query("INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES (?, '254700000001', 99.00)", { replacements: [checkout] });
+    expect((await post(s, "/c2b/confirmation", confirmation(receipt))).status).toBe(200);
+    expect((await postCallback(s, successBody(checkout, receipt))).status).toBe(200);
+    const rows = await s.db.sequelize.query<{ kind: string; family: string }>(
+      "SELECT notification_type AS kind, CASE WHEN c2b_payment_id IS NULL THEN 'stk' ELSE 'c2b' END AS family FROM notifications ORDER BY id", { type: QueryTypes.SELECT });
+    expect(rows).toEqual([{ kind: "admin", family: "c2b" }, { kind: "admin", family: "stk" }]);
   }, 30_000);
 
   for (const order of ["STK first", "C2B first"] as const) {

@@ -17,8 +17,11 @@ function eventsTable(count: number): string {
 const COLUMNS = "(transaction_id, notification_type, recipient, status, checkout_request_id, event_key, request_id, payment_receipt, attempts, next_attempt_at)";
 
 // A success's alert and its receipt carry the M-Pesa receipt: uq_notifications_receipt then keeps one of each per
-// receipt across families (the same payment can also arrive as a C2B confirmation, SPEC §4.5).
-const PAYMENT_RECEIPT = "CASE WHEN (e.kind = 'admin' AND e.event_key = 'status:Success') OR e.kind = 'receipt' THEN t.mpesa_receipt_number END";
+// receipt across families (the same payment can also arrive as a C2B confirmation, SPEC §4.5). An alert whose
+// success disagrees with our payment request (mismatch) carries none: it is a warning the admin must see even when
+// the C2B confirmation of the same receipt already announced the payment.
+const PAYMENT_RECEIPT = `CASE WHEN (e.kind = 'admin' AND e.event_key = 'status:Success' AND COALESCE(t.verdict, '') <> 'mismatch')
+  OR e.kind = 'receipt' THEN t.mpesa_receipt_number END`;
 
 export interface SqlStatement {
   sql: string;
