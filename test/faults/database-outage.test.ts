@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { successBody } from "../support/callbacks.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
   let tdb: TestDatabase;
@@ -147,5 +148,49 @@ describe.skipIf(!(await mysqlAvailable()))("requests refused during a database o
     expect(logOf(ids.utf8)?.problems).toContain("not valid UTF-8");
     expect(logOf(ids.unsolicited)?.outcome).toBe("refused");
     expect(logOf(ids.ours)?.outcome).toBe("new");
+  }, 60_000);
+});
+
+// C2B through an outage: confirmations are spooled and stored once at replay; a validation is answered in time with
+// the rules' decision, and that decision (not a new one) is what gets recorded when the database is back.
+describe.skipIf(!(await mysqlAvailable()))("C2B during a database outage", () => {
+  let tdb: TestDatabase;
+  let proxy: TcpProxy;
+  let service: Service;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase("mysql");
+    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
+    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
+    const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
+    service = await startTestService(viaProxy, { MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_C2B_MAX_AMOUNT: "100" });
+  });
+  afterAll(async () => {
+    await service.stop();
+    proxy.stop();
+    await tdb.drop();
+  });
+
+  test("confirmations spooled and stored once; validation answered by its rules and recorded as answered", async () => {
+    const id = () => `O${uniqueId("").slice(-9)}`;
+    const [paid, accepted, declined] = [id(), id(), id()];
+    const body = (transId: string, amount: string) => JSON.stringify({ TransactionType: "Pay Bill", TransID: transId, TransTime: "20250115120501", TransAmount: amount, BusinessShortCode: "600000", BillRefNumber: "INV-1", MSISDN: "2547 ***** 001" });
+    const post = (route: string, b: string) => fetch(`${service.url}${route}`, { method: "POST", body: b, headers: { "content-type": "application/json" } })
+      .then(async (r) => [r.status, (await r.json()) as Record<string, unknown>] as const);
+    proxy.cut();
+    const answers = [
+      await post("/c2b/confirmation", body(paid, "50.00")), await post("/c2b/confirmation", body(paid, "50.00")),
+      await post("/c2b/validation", body(accepted, "50.00")), await post("/c2b/validation", body(declined, "500.00")),
+    ];
+    proxy.restore();
+    expect(answers.map(([status, b]) => [status, b.ResultCode, b.outcome])).toEqual([
+      [200, 0, "spooled"], [200, 0, "spooled"], [200, "0", "spooled"], [200, "C2B00013", "spooled"],
+    ]);
+    await waitFor(async () => ((await fetch(`${service.url}/health`).then((r) => r.json())) as { spool: { depth: number } }).spool.depth === 0, { what: "the spool replayed", timeoutMs: 30_000 });
+    const payments = await service.db.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM c2b_payments WHERE trans_id = ?", { replacements: [paid], type: QueryTypes.SELECT });
+    expect(Number(payments[0]?.n)).toBe(1);
+    const decisions = await service.db.sequelize.query<{ trans_id: string; result_code: string; rule: string }>(
+      "SELECT trans_id, result_code, rule FROM c2b_validations WHERE trans_id IN (?, ?) ORDER BY result_code", { replacements: [accepted, declined], type: QueryTypes.SELECT });
+    expect(decisions.map((d) => [d.trans_id, d.result_code, d.rule])).toEqual([[accepted, "0", "rules-passed"], [declined, "C2B00013", "amount-max"]]);
   }, 60_000);
 });
