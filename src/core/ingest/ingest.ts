@@ -146,13 +146,19 @@ function familyOf(item: IngestItem<unknown>): AnyFamily {
   return familyNamed(item.request.family);
 }
 
-/** A batch may hold several families: each family's items go to its store, in arrival order, and the outcomes
- * come back in the batch's order. */
+/**
+ * A batch may hold several families: each family's items go to its store (one transaction each), in arrival order,
+ * and the outcomes come back in the batch's order. Should a later family's store be unreachable after an earlier one
+ * committed, the whole batch goes to the spool: replay skips what is already logged (by request id), so nothing is
+ * stored twice, and every item was durable before its answer.
+ */
 export async function writeByFamily(stores: ReadonlyMap<string, FamilyStore>, items: IngestItem<unknown>[]): Promise<string[]> {
   const groups = new Map<string, number[]>();
   items.forEach((item, i) => {
     const name = familyOf(item).name;
-    groups.set(name, [...(groups.get(name) ?? []), i]);
+    const positions = groups.get(name);
+    if (positions === undefined) groups.set(name, [i]);
+    else positions.push(i);
   });
   const outcomes: string[] = new Array(items.length);
   for (const [name, positions] of groups) {
