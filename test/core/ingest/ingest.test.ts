@@ -4,7 +4,9 @@ import { createConsola } from "consola";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createIngest, type Ingest } from "../../../src/core/ingest/ingest.ts";
+import { createIngest, toItem, writeByFamily, type FamilyStore, type Ingest } from "../../../src/core/ingest/ingest.ts";
+import { createC2bStore } from "../../../src/core/store/c2b-store.ts";
+import { QueryTypes } from "sequelize";
 import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
 import { openDatabase, type Database } from "../../../src/core/store/database.ts";
 import { migrate } from "../../../src/core/store/migrations.ts";
@@ -48,5 +50,18 @@ describe.each(await testDialects())("ingest on %s", (dialect) => {
       `payment ${cancelled} Cancelled (code 1032): new`,
     ]);
     expect(lines.map((l) => l.text).join("\n")).not.toContain("254700000001");
+  });
+
+  test("one batch of several families: each to its store, the outcomes in arrival order", async () => {
+    const [stk1, stk2, transId] = [uniqueId(), uniqueId(), `X${uniqueId("").slice(-9)}`];
+    const c2b = JSON.stringify({ TransID: transId, TransAmount: "10.00", TransTime: "20250115120501", MSISDN: "254700000009" });
+    const requests = [
+      request(successBody(stk1, `Y${stk1.slice(-9)}`)), { ...request(c2b), family: "c2b-confirmation", route: "/c2b/confirmation" },
+      request(failureBody(stk2)), { ...request(c2b), family: "c2b-confirmation", route: "/c2b/confirmation" },
+    ];
+    const stores = new Map<string, FamilyStore>([["stk", createCallbackStore(db)], ["c2b-confirmation", createC2bStore(db)]]);
+    expect(await writeByFamily(stores, requests.map(toItem))).toEqual(["new", "new", "new", "duplicate"]);
+    const [row] = await db.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM c2b_payments WHERE trans_id = ?", { replacements: [transId], type: QueryTypes.SELECT });
+    expect(Number(row?.n)).toBe(1);
   });
 });
