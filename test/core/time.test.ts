@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { Glob } from "bun";
 import { join } from "node:path";
-import { darajaTimestamp, nairobiWallTime, parseDarajaTimestamp, toSqlUtc } from "../../src/core/time.ts";
+import { darajaTimestamp, nairobiWallTime, parseDarajaDateTime, parseDarajaTimestamp, parseDottedNairobiTime, parseIsoWithOffset, toSqlUtc } from "../../src/core/time.ts";
 
 describe("parseDarajaTimestamp", () => {
   test.each([
@@ -35,6 +35,60 @@ describe("parseDarajaTimestamp", () => {
     [""], [null], [undefined], [{}], [true],
   ] as const)("%p → null", (input) => {
     expect(parseDarajaTimestamp(input)).toBeNull();
+  });
+});
+
+// Result-family times (SPEC §6): B2C writes `dd.MM.yyyy HH:mm:ss` in Nairobi time.
+describe("parseDottedNairobiTime", () => {
+  test.each([
+    ["15.01.2025 12:30:45", "2025-01-15T09:30:45.000Z"],
+    [" 06.07.2024 22:48:52 ", "2024-07-06T19:48:52.000Z"],
+    ["01.01.2025 01:00:00", "2024-12-31T22:00:00.000Z"], // the previous UTC day and year
+    ["29.02.2024 12:00:00", "2024-02-29T09:00:00.000Z"],
+  ] as const)("%p → %p", (input, iso) => {
+    expect(parseDottedNairobiTime(input)?.toISOString()).toBe(iso);
+  });
+
+  test.each([
+    ["30.02.2025 12:00:00"], ["29.02.2023 12:00:00"], ["15.13.2025 12:00:00"], ["00.01.2025 12:00:00"],
+    ["15.01.2025 24:00:00"], ["15.01.2025 12:60:00"], ["15.01.2025 12:00:60"], ["15.01.0025 12:00:00"],
+    ["2025.01.15 12:30:45"], ["15/01/2025 12:30:45"], ["15.01.2025"], ["5.1.2025 12:30:45"], [""], [20250115103112], [null],
+  ] as const)("%p → null", (input) => {
+    expect(parseDottedNairobiTime(input)).toBeNull();
+  });
+});
+
+describe("parseIsoWithOffset", () => {
+  test.each([
+    ["2025-01-15T12:30:45+03:00", "2025-01-15T09:30:45.000Z"],
+    ["2025-01-15T09:30:45Z", "2025-01-15T09:30:45.000Z"],
+    ["2025-01-15T09:30:45.123Z", "2025-01-15T09:30:45.123Z"],
+    ["2025-01-15 12:30:45+0300", "2025-01-15T09:30:45.000Z"],
+    ["2025-01-15T00:30:45-05:30", "2025-01-15T06:00:45.000Z"],
+  ] as const)("%p → %p", (input, iso) => {
+    expect(parseIsoWithOffset(input)?.toISOString()).toBe(iso);
+  });
+
+  test.each([
+    ["2025-01-15T12:30:45"], // no offset: whose clock? Not guessed
+    ["2025-02-30T12:30:45Z"], ["2025-01-15T25:30:45Z"], ["2025-01-15T12:30:45+25:00"], ["2025-01-15"], ["yesterday"], [""], [1736933445000],
+  ] as const)("%p → null", (input) => {
+    expect(parseIsoWithOffset(input)).toBeNull();
+  });
+});
+
+describe("parseDarajaDateTime: any of the three", () => {
+  test.each([
+    [20250115123045, "2025-01-15T09:30:45.000Z"],
+    ["20250115123045", "2025-01-15T09:30:45.000Z"],
+    ["15.01.2025 12:30:45", "2025-01-15T09:30:45.000Z"],
+    ["2025-01-15T12:30:45+03:00", "2025-01-15T09:30:45.000Z"],
+  ] as const)("%p → %p", (input, iso) => {
+    expect(parseDarajaDateTime(input)?.toISOString()).toBe(iso);
+  });
+
+  test.each([["15.01.2025 12:30"], ["2025-01-15T12:30:45"], [""], [undefined], [{}]] as const)("%p → null", (input) => {
+    expect(parseDarajaDateTime(input)).toBeNull();
   });
 });
 
