@@ -16,13 +16,14 @@ export function readKeyValues(list: unknown, path: string, warnings: Problem[]):
   list.forEach((item, i) => {
     const at = `${path}[${i}]`;
     if (!isObject(item)) return; // the shape check already warned
-    const key = readText(item.Key)?.replace(/\s+/g, "") ?? "";
-    if (key === "" || key === "__proto__") return warnings.push({ path: `${at}.Key`, message: `must name the parameter, got ${JSON.stringify(item.Key ?? null)}` });
+    const key = readText(item.Key)?.replace(/\s+/g, "");
+    if (key === undefined || key === null) return; // no Key, or not a scalar: the shape check already warned
+    if (key === "" || key === "__proto__") return warnings.push({ path: `${at}.Key`, message: `must name the parameter, got ${JSON.stringify(item.Key)}` });
     if (out.paths.has(key)) return warnings.push({ path: `${at}.Key`, message: `repeats "${key}"; the first one is kept` });
     out.paths.set(key, at);
-    // Daraja omits Value on items it has nothing for ({"Key":"TransactionReason"}): kept, as "".
-    const value = item.Value === undefined || item.Value === null ? "" : readText(item.Value);
-    if (value === null) warnings.push({ path: `${at}.Value`, message: `must be a number or a string, got ${Array.isArray(item.Value) ? "a list" : typeof item.Value}; kept as ""` });
+    // Daraja omits Value on items it has nothing for ({"Key":"TransactionReason"}); a Value of another kind was
+    // warned about by the shape check. Both are kept, as "".
+    const value = readText(item.Value);
     out.values[key] = value ?? "";
   });
   return out;
