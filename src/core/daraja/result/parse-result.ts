@@ -2,22 +2,20 @@
 // timeouts (§6.1): JSON → validated shape → one record (cents, UTC, every parameter by key), tolerant of Daraja's
 // variations. A result is identified by its ConversationID, or its OriginatorConversationID where that is all it has.
 import { fail, ok, type Problem, type Result } from "../../result.ts";
-import { isObject, normaliseBody, readText } from "../tolerant.ts";
-import { MAX_ID_LENGTH } from "../stk/stk-schema.ts";
-import { MAX_RESULT_DESC_LENGTH } from "../stk/parse-stk.ts";
+import { isObject, normaliseBody } from "../tolerant.ts";
 import { readKeyValues } from "./key-values.ts";
 import { readResultFields, type ResultFields } from "./result-fields.ts";
 import { statusForResult, type ResultApi, type ResultStatus } from "./result-codes.ts";
-import { checkResultShape, checkTimeoutEchoShape } from "./result-schema.ts";
+import { checkResultShape, checkTimeoutEchoShape, MAX_RESULT_TYPE_LENGTH } from "./result-schema.ts";
 import { isSecretKey } from "./redact.ts";
+import { readTimeoutEcho } from "./read-echo.ts";
+import { boundedText, readCode, readId, readIds, readResultDesc, unidentified, type ResultIds } from "./result-text.ts";
 
 export type { ResultApi, ResultStatus } from "./result-codes.ts";
 
-export interface DarajaResult extends ResultFields {
+export interface DarajaResult extends ResultFields, ResultIds {
   api: ResultApi;
   kind: "result" | "timeout"; // which URL Daraja called: the ResultURL or the QueueTimeOutURL
-  originatorConversationId: string | null;
-  conversationId: string | null;
   transactionId: string | null; // the receipt; a placeholder such as "FAKE000000" on many failures (SPEC §5)
   resultType: string | null;
   resultCode: string | null; // as text: "0", "2001", "R000002"; null on a timeout that echoes the request
@@ -47,7 +45,7 @@ export function parseTimeout(api: ResultApi, sent: unknown): Result<DarajaResult
   }
   const shape = checkTimeoutEchoShape(body);
   if (shape.problems.length > 0) return fail(shape.problems);
-  return readEcho(api, body as Record<string, unknown>, [...shape.warnings]);
+  return readTimeoutEcho(api, body as Record<string, unknown>, [...shape.warnings]);
 }
 
 /** The idempotency key: the ConversationID, else the OriginatorConversationID (a parsed record has one of them). */
@@ -62,7 +60,7 @@ function readEnvelope(api: ResultApi, kind: DarajaResult["kind"], r: Record<stri
   if (ids === null) return fail([unidentified(`${R}.`)]);
   const params = readKeyValues(isObject(r.ResultParameters) ? r.ResultParameters.ResultParameter : undefined, `${R}.ResultParameters.ResultParameter`, warnings);
   const reference = readKeyValues(isObject(r.ReferenceData) ? r.ReferenceData.ReferenceItem : undefined, `${R}.ReferenceData.ReferenceItem`, warnings);
-  const resultCode = nonEmpty(r.ResultCode); // map on the code, never on ResultDesc (SPEC top finding 6)
+  const resultCode = readCode(r.ResultCode); // map on the code, never on ResultDesc (SPEC top finding 6)
   const status = kind === "timeout" ? "Timeout" : statusForResult(api, resultCode);
   warnings.push(...statusWarnings(api, kind, resultCode, status));
   const fields = readResultFields(api, params, warnings);
@@ -70,68 +68,18 @@ function readEnvelope(api: ResultApi, kind: DarajaResult["kind"], r: Record<stri
     warnings.push({ path: `${R}.ResultParameters`, message: `has no usable amount on a success (ResultCode 0): the ${api} record has no amount, compare it with your request` });
   }
   return ok({
-    api, kind, ...ids, transactionId: nonEmpty(r.TransactionID), resultType: nonEmpty(r.ResultType), resultCode,
+    api, kind, ...ids, transactionId: readId(r.TransactionID), resultType: boundedText(r.ResultType, MAX_RESULT_TYPE_LENGTH), resultCode,
     resultDesc: readResultDesc(r.ResultDesc, `${R}.ResultDesc`, warnings), status, ...fields,
     parameters: withoutSecrets(params.values), referenceData: withoutSecrets(reference.values), warnings,
   });
 }
 
-// The request echo (assumption B of SPEC §6.1): ids at the top level, the rest kept as parameters, secrets dropped.
-function readEcho(api: ResultApi, b: Record<string, unknown>, warnings: Problem[]): Result<DarajaResult> {
-  const ids = readIds(b);
-  if (ids === null) return fail([unidentified("")]);
-  const values: Record<string, string> = {};
-  const paths = new Map<string, string>();
-  for (const [key, v] of Object.entries(b)) {
-    const t = readText(v);
-    if (t === null || isSecretKey(key)) continue;
-    values[key] = t;
-    paths.set(key, key);
-  }
-  const fields = readResultFields("echo", { values, paths }, warnings);
-  return ok({
-    api, kind: "timeout", ...ids, transactionId: null, resultType: null, resultCode: nonEmpty(b.ResultCode),
-    resultDesc: readResultDesc(b.ResultDesc, "ResultDesc", warnings), status: "Timeout",
-    ...fields, completedAt: null, b2cBalances: null, accounts: [], parameters: values, referenceData: {}, warnings,
-  });
-}
-
-function readIds(r: Record<string, unknown>): { originatorConversationId: string | null; conversationId: string | null } | null {
-  const readId = (v: unknown): string | null => {
-    const t = nonEmpty(v);
-    return t !== null && t.length <= MAX_ID_LENGTH ? t : null;
-  };
-  // OriginatorCoversationID: the typo of Daraja's own samples (SPEC §10).
-  const originatorConversationId = readId(r.OriginatorConversationID) ?? readId(r.OriginatorCoversationID);
-  const conversationId = readId(r.ConversationID);
-  return originatorConversationId === null && conversationId === null ? null : { originatorConversationId, conversationId };
-}
-
-function unidentified(prefix: string): Problem {
-  return { path: `${prefix}ConversationID`, message: `is required, or ${prefix}OriginatorConversationID: without either the result cannot be matched to a request` };
-}
-
 function statusWarnings(api: ResultApi, kind: DarajaResult["kind"], code: string | null, status: ResultStatus): Problem[] {
   const path = `${R}.ResultCode`;
-  if (code === null && kind === "result") return [{ path, message: "is missing: recorded as Unknown, to be reconciled with a transaction status query" }];
+  if (code === null && kind === "result") return [{ path, message: "gives no usable code: recorded as Unknown, to be reconciled with a transaction status query" }];
   if (code === "0" && kind === "timeout") return [{ path, message: "is 0 on a queue timeout: recorded as Timeout; confirm with a transaction status query before paying again" }];
   if (code !== null && status === "Unknown") return [{ path, message: `${JSON.stringify(code)} is not a documented ${api} result code: recorded as Unknown, to be reconciled` }];
   return [];
-}
-
-function nonEmpty(v: unknown): string | null {
-  const t = readText(v);
-  return t === null || t === "" ? null : t;
-}
-
-// result_desc is VARCHAR(255) as for STK; count characters, not UTF-16 units, and never cut an emoji in half.
-function readResultDesc(v: unknown, path: string, warnings: Problem[]): string | null {
-  const text = nonEmpty(v);
-  if (text === null) return null;
-  const chars = Array.from(text);
-  if (chars.length <= MAX_RESULT_DESC_LENGTH) return text;
-  warnings.push({ path, message: `is ${chars.length} characters long; kept the first ${MAX_RESULT_DESC_LENGTH} (the raw body keeps it whole)` });
-  return chars.slice(0, MAX_RESULT_DESC_LENGTH).join("");
 }
 
 function withoutSecrets(values: Record<string, string>): Record<string, string> {

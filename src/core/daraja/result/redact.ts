@@ -1,9 +1,10 @@
 // A queue-timeout body may echo the original request (SPEC §6.1), SecurityCredential included: no secret of the
 // business is kept in a record, and redactSecrets takes them out of the raw text before it is logged or stored.
 
-// SecurityCredential (the encrypted initiator password), any password, secret or token, and the initiator's user name,
-// which is half of that login (InitiatorName in B2C requests, Initiator in status, balance and reversal requests).
-const SECRET_KEY = /credential|passw(or)?d|secret|token|^initiator/i;
+// SecurityCredential (the encrypted initiator password), any password or secret, and the initiator's user name, which
+// is half of that login (InitiatorName in B2C requests, Initiator in status, balance and reversal requests). Only those
+// names: a B2B result's InitiatorAccountCurrentBalance is a parameter like any other, and is kept.
+const SECRET_KEY = /credential|passw(or)?d|secret|^initiator(name)?$/i;
 
 /** Whether a body's key (spaces and case ignored) names a secret the receiver must not keep. */
 export function isSecretKey(key: string): boolean {

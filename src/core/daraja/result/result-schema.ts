@@ -5,6 +5,9 @@ import type { Problem } from "../../result.ts";
 import { checkShape } from "../schema-problems.ts";
 import { MAX_ID_LENGTH, MAX_RESULT_CODE_LENGTH } from "../stk/stk-schema.ts";
 
+/** ResultType is 0 (completed) or 1 (waiting for further messages), SPEC §5. */
+export const MAX_RESULT_TYPE_LENGTH = 10;
+
 // Any scalar may come as a number or a string (SPEC §5): ResultType "0" or 0, ResultCode 2001 or "R000002".
 const scalar = { type: ["string", "number"] } as const;
 const id = { type: ["string", "number"], maxLength: MAX_ID_LENGTH } as const;
@@ -20,7 +23,7 @@ export const resultSchema = {
     Result: {
       type: "object",
       properties: {
-        ResultType: scalar, ResultCode: { ...scalar, maxLength: MAX_RESULT_CODE_LENGTH }, ResultDesc: scalar, ...ids, TransactionID: scalar,
+        ResultType: { ...scalar, maxLength: MAX_RESULT_TYPE_LENGTH }, ResultCode: { ...scalar, maxLength: MAX_RESULT_CODE_LENGTH }, ResultDesc: scalar, ...ids, TransactionID: id,
         ResultParameters: { type: "object", properties: { ResultParameter: keyValueList } },
         ReferenceData: { type: "object", properties: { ReferenceItem: keyValueList } },
       },

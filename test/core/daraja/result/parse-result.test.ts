@@ -79,6 +79,9 @@ describe("tolerated, with a warning", () => {
     ["a Key that is blank", (_, p) => { p.push({ Key: " ", Value: 1 }); }, {}, ["Result.ResultParameters.ResultParameter[8].Key"]],
     ["no ResultCode: Unknown", (r) => { delete r.ResultCode; }, { status: "Unknown", resultCode: null }, ["Result.ResultCode"]],
     ["an undocumented code: Unknown, never Failed", (r) => { r.ResultCode = 7777; }, { status: "Unknown", resultCode: "7777" }, ["Result.ResultCode"]],
+    ["a ResultCode longer than its column: Unknown", (r) => { r.ResultCode = "X".repeat(21); }, { status: "Unknown", resultCode: null }, ["Result.ResultCode", "Result.ResultCode"]],
+    ["a TransactionID longer than its column: none", (r) => { r.TransactionID = "F".repeat(101); }, { transactionId: null }, ["Result.TransactionID"]],
+    ["a ResultDesc of 300 characters: the first 255", (r) => { r.ResultDesc = "é".repeat(300); }, { resultDesc: "é".repeat(255) }, ["Result.ResultDesc"]],
     ["a ConversationID of the wrong kind, with an OriginatorConversationID", (r) => { r.ConversationID = { x: 1 }; }, { conversationId: null }, ["Result.ConversationID"]],
   ])("%s", (_, change, expected, paths) => {
     const read = accepted(parseResult("b2c", variant("b2c_result_success", change)));
@@ -90,6 +93,14 @@ describe("tolerated, with a warning", () => {
     const read = accepted(parseResult("b2c", variant("b2c_result_success", (r) => { delete r.ResultParameters; })));
     expect([read.status, read.amountCents, read.b2cBalances, read.warnings.map((w) => w.path)]).toEqual(["Success", null, null, ["Result.ResultParameters"]]);
   });
+});
+
+test("a B2B result keeps every parameter, the initiator's balance included", () => {
+  const read = accepted(parseResult("b2b", { Result: { ResultCode: 0, ConversationID: "AG_1", ResultParameters: { ResultParameter: [
+    { Key: "InitiatorAccountCurrentBalance", Value: "{ Amount={BasicAmount=46713.00, MinimumAmount=4671300, CurrencyCode=KES}}" },
+    { Key: "Amount", Value: 10.0 }, { Key: "TransCompletedTime", Value: 20250115130210 }, { Key: "ReceiverPartyPublicName", Value: "600000 - OTHER LTD" },
+  ] } } }));
+  expect([Object.keys(read.parameters).length, read.amountCents, read.creditParty, read.completedAt?.toISOString()]).toEqual([4, 1000, "600000 - OTHER LTD", "2025-01-15T10:02:10.000Z"]);
 });
 
 describe("status by API", () => {

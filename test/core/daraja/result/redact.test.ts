@@ -32,5 +32,5 @@ describe("redactSecrets", () => {
 
 test.each<[string, boolean]>([
   ["SecurityCredential", true], ["Security Credential", true], ["securitycredential", true], ["InitiatorName", true], ["Initiator", true],
-  ["InitiatorPassword", true], ["Password", true], ["ConversationID", false], ["PartyA", false], ["TransactionReceipt", false], ["CreditPartyName", false],
+  ["InitiatorPassword", true], ["Password", true], ["ConversationID", false], ["PartyA", false], ["TransactionReceipt", false], ["CreditPartyName", false], ["InitiatorAccountCurrentBalance", false],
 ])("isSecretKey(%p) → %p", (key, secret) => expect(isSecretKey(key)).toBe(secret));
