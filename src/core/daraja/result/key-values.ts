@@ -5,7 +5,7 @@ import { isObject, readText } from "../tolerant.ts";
 
 export interface KeyValues {
   values: Record<string, string>;
-  paths: Map<string, string>; // each key → the path of its item, for warnings about its value
+  paths: Map<string, string>; // each key → the path of its value, for warnings about it
 }
 
 /** `list` as normaliseBody leaves it (an array, or a lone object already wrapped); `path` names it in warnings. */
@@ -20,7 +20,7 @@ export function readKeyValues(list: unknown, path: string, warnings: Problem[]):
     if (key === undefined || key === null) return; // no Key, or not a scalar: the shape check already warned
     if (key === "" || key === "__proto__") return warnings.push({ path: `${at}.Key`, message: `must name the parameter, got ${JSON.stringify(item.Key)}` });
     if (out.paths.has(key)) return warnings.push({ path: `${at}.Key`, message: `repeats "${key}"; the first one is kept` });
-    out.paths.set(key, at);
+    out.paths.set(key, `${at}.Value`);
     // Daraja omits Value on items it has nothing for ({"Key":"TransactionReason"}); a Value of another kind was
     // warned about by the shape check. Both are kept, as "".
     const value = readText(item.Value);

@@ -43,7 +43,7 @@ export function readResultFields(api: ResultApi | "echo", params: KeyValues, war
   const read = <T>(key: string | undefined, reader: (v: string) => T | null, expected: string): T | null => {
     const t = text(key);
     const v = t === null ? null : reader(t);
-    if (t !== null && v === null) warnings.push({ path: `${params.paths.get(key ?? "")}.Value`, message: `must be ${expected}, got ${JSON.stringify(t.slice(0, 40))}` });
+    if (t !== null && v === null) warnings.push({ path: params.paths.get(key ?? "") ?? "(body)", message: `must be ${expected}, got ${JSON.stringify(t.slice(0, 40))}` });
     return v;
   };
   const amount = (v: string) => { const c = parseAmountToCents(v); return c !== null && c <= MAX_AMOUNT_CENTS ? c : null; };
@@ -63,7 +63,7 @@ function readAccounts(params: KeyValues, warnings: Problem[]): BalanceAccount[] 
   const text = params.values.AccountBalance;
   if (!text) return [];
   const { accounts, notes } = parseAccountBalance(text);
-  const path = `${params.paths.get("AccountBalance")}.Value`;
+  const path = params.paths.get("AccountBalance") ?? "(body)";
   for (const note of notes) warnings.push({ path, message: `${note}: skipped` });
   return accounts;
 }

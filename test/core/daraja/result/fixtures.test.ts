@@ -8,7 +8,7 @@ import { parseResult, parseTimeout, resultKey } from "../../../../src/core/daraj
 import { parseJson } from "../../../../src/core/daraja/parse-json.ts";
 
 const DIR = join(import.meta.dir, "../../../../src/core/daraja/result/fixtures");
-const SHARED = "/work/shared/daraja/fixtures";
+const SHARED = join(import.meta.dir, "../../../../../shared/daraja/fixtures"); // ../shared beside the repository, as the issue names it
 const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length)).sort();
 
 describe("fixture registry", () => {

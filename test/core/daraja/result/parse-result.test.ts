@@ -168,3 +168,8 @@ describe("rejected: nothing to identify", () => {
 function sorted(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+test("an echo's unreadable Amount is warned about at its own path", () => {
+  const read = accepted(parseTimeout("b2c", { OriginatorConversationID: "myapp-1", Amount: "lots" }));
+  expect([read.amountCents, read.warnings.map((w) => w.path)]).toEqual([null, ["Amount"]]);
+});
