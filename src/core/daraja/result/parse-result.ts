@@ -41,7 +41,8 @@ export function parseTimeout(api: ResultApi, sent: unknown): Result<DarajaResult
   const body = normaliseBody(sent);
   if (isObject(body) && isObject(body.Result)) {
     const shape = checkResultShape(body);
-    return readEnvelope(api, "timeout", body.Result as Record<string, unknown>, [...shape.warnings]);
+    // SPEC §6.1: the ids are taken from Result, or from the top level.
+    return readEnvelope(api, "timeout", body.Result as Record<string, unknown>, [...shape.warnings], body);
   }
   const shape = checkTimeoutEchoShape(body);
   if (shape.problems.length > 0) return fail(shape.problems);
@@ -55,8 +56,8 @@ export function resultKey(r: Pick<DarajaResult, "conversationId" | "originatorCo
   return key;
 }
 
-function readEnvelope(api: ResultApi, kind: DarajaResult["kind"], r: Record<string, unknown>, warnings: Problem[]): Result<DarajaResult> {
-  const ids = readIds(r);
+function readEnvelope(api: ResultApi, kind: DarajaResult["kind"], r: Record<string, unknown>, warnings: Problem[], outer?: Record<string, unknown>): Result<DarajaResult> {
+  const ids = readIds(r) ?? (outer === undefined ? null : readIds(outer));
   if (ids === null) return fail([unidentified(`${R}.`)]);
   const params = readKeyValues(isObject(r.ResultParameters) ? r.ResultParameters.ResultParameter : undefined, `${R}.ResultParameters.ResultParameter`, warnings);
   const reference = readKeyValues(isObject(r.ReferenceData) ? r.ReferenceData.ReferenceItem : undefined, `${R}.ReferenceData.ReferenceItem`, warnings);

@@ -141,6 +141,11 @@ describe("queue timeouts, both shapes (SPEC §6.1)", () => {
     expect([read.referenceData, JSON.stringify(read).includes("FAKE-ENCRYPTED")]).toEqual([{ Occasion: "x" }, false]);
   });
 
+  test("an envelope timeout whose ids are at the top level is identified by them", () => {
+    const read = accepted(parseTimeout("b2c", { Result: { ResultCode: 1 }, OriginatorConversationID: "myapp-b2c-9" }));
+    expect([read.status, read.resultCode, resultKey(read)]).toEqual(["Timeout", "1", "myapp-b2c-9"]);
+  });
+
   test("an echo with only a ConversationID is identified by it", () => {
     expect(resultKey(accepted(parseTimeout("status", { ConversationID: 12345 })))).toBe("12345");
   });
