@@ -6,17 +6,38 @@ const LISTS = new Set(["Item", "ResultParameter", "ReferenceItem"]);
 // recursive walk must not follow: below this depth a value is left exactly as sent.
 const MAX_DEPTH = 32;
 
-/** A copy of a parsed JSON body with those variations undone; everything else is left as sent. */
-export function normaliseBody(v: unknown, depth = 0): unknown {
+/** The body with those variations undone (a copy), or the body itself when it has none — the usual case, and the
+ * hot path: looking costs less than copying. Everything else is left as sent. */
+export function normaliseBody(v: unknown): unknown {
+  return isNormal(v, 0) ? v : copyNormalised(v, 0);
+}
+
+const BLANK = /\s/;
+
+// Whether copyNormalised would change nothing: the same rules, read-only.
+function isNormal(v: unknown, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(v)) return v.every((x) => !(Array.isArray(x) && x.length === 1) && isNormal(x, depth + 1));
+  if (!isObject(v)) return true;
+  for (const key in v) {
+    const value = v[key];
+    if (key === "__proto__" || BLANK.test(key)) return false;
+    if (LISTS.has(key) ? isObject(value) : Array.isArray(value) && value.length === 1) return false;
+    if (!isNormal(value, depth + 1)) return false;
+  }
+  return true;
+}
+
+function copyNormalised(v: unknown, depth: number): unknown {
   if (depth >= MAX_DEPTH) return v;
-  if (Array.isArray(v)) return v.map((x) => unwrapOne(normaliseBody(x, depth + 1)));
+  if (Array.isArray(v)) return v.map((x) => unwrapOne(copyNormalised(x, depth + 1)));
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [rawKey, rawValue] of Object.entries(v)) {
     const key = rawKey.replace(/\s+/g, "");
     // `__proto__` names nothing Daraja sends, and assigning it would change the copy's prototype.
     if (key === "__proto__" || Object.hasOwn(out, key)) continue; // the first spelling wins
-    const value = normaliseBody(rawValue, depth + 1);
+    const value = copyNormalised(rawValue, depth + 1);
     out[key] = LISTS.has(key) ? (isObject(value) ? [value] : value) : unwrapOne(value);
   }
   return out;

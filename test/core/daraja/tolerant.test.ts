@@ -23,6 +23,14 @@ describe("normaliseBody", () => {
     expect(Object.keys(out)).toEqual(["TopKey"]);
   });
 
+  test("a body with nothing to undo is returned as it is, not copied (the hot path); one with something is copied", () => {
+    const usual = { Body: { stkCallback: { CheckoutRequestID: "ws_CO_1", CallbackMetadata: { Item: [{ Name: "Amount", Value: 1 }] } } } };
+    expect(normaliseBody(usual)).toBe(usual);
+    const odd = { Body: { stkCallback: { "Checkout Request ID": "ws_CO_1" } } };
+    expect(normaliseBody(odd)).not.toBe(odd);
+    expect(odd).toEqual({ Body: { stkCallback: { "Checkout Request ID": "ws_CO_1" } } }); // the input is never changed
+  });
+
   test("__proto__ in a body changes no prototype", () => {
     const out = normaliseBody(JSON.parse('{"__proto__":{"polluted":true},"a":1}')) as Record<string, unknown>;
     expect([out.a, Object.getPrototypeOf(out) === Object.prototype, ({} as Record<string, unknown>).polluted]).toEqual([1, true, undefined]);
