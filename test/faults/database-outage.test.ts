@@ -157,18 +157,20 @@ describe.skipIf(!(await mysqlAvailable()))("C2B during a database outage", () =>
   let tdb: TestDatabase;
   let proxy: TcpProxy;
   let service: Service;
+  const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-c2b-outage-"));
 
   beforeAll(async () => {
     tdb = await createTestDatabase("mysql");
     if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
     proxy = startTcpProxy(tdb.target.host, tdb.target.port);
     const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
-    service = await startTestService(viaProxy, { MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_C2B_MAX_AMOUNT: "100" });
+    service = await startTestService(viaProxy, { MPESA_CB_DATA_DIR: dataDir, MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_C2B_MAX_AMOUNT: "100" });
   });
   afterAll(async () => {
     await service.stop();
     proxy.stop();
     await tdb.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test("confirmations spooled and stored once; validation answered by its rules and recorded as answered", async () => {
@@ -193,4 +195,20 @@ describe.skipIf(!(await mysqlAvailable()))("C2B during a database outage", () =>
       "SELECT trans_id, result_code, rule FROM c2b_validations WHERE trans_id IN (?, ?) ORDER BY result_code", { replacements: [accepted, declined], type: QueryTypes.SELECT });
     expect(decisions.map((d) => [d.trans_id, d.result_code, d.rule])).toEqual([[accepted, "0", "rules-passed"], [declined, "C2B00013", "amount-max"]]);
   }, 60_000);
+
+  test("with the database and the spool both unavailable, a validation is still answered by its rules, never 5xx", async () => {
+    const spoolDir = join(dataDir, "spool");
+    proxy.cut();
+    rmSync(spoolDir, { recursive: true, force: true });
+    writeFileSync(spoolDir, "not a directory: appends fail as on a full or broken disk");
+    try {
+      const res = await fetch(`${service.url}/c2b/validation`, { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ TransID: `U${uniqueId("").slice(-9)}`, TransAmount: "500.00", BusinessShortCode: "600000", BillRefNumber: "INV-1" }) });
+      expect([res.status, ((await res.json()) as { ResultCode: string }).ResultCode]).toEqual([200, "C2B00013"]);
+    } finally {
+      rmSync(spoolDir, { force: true });
+      mkdirSync(spoolDir);
+      proxy.restore();
+    }
+  }, 30_000);
 });
