@@ -8,7 +8,7 @@ import { createIdSource, SIMULATED_PREFIX } from "../core/simulate/ids.ts";
 import { runLoad } from "../core/simulate/load.ts";
 import { runScenarios, type SimulationReport } from "../core/simulate/runner.ts";
 import { pickScenarios, SCENARIO_NAMES, SCENARIOS } from "../core/simulate/scenarios.ts";
-import { CALLBACK_PATH } from "../server/app.ts";
+import { CALLBACK_PATH } from "../core/daraja/stk/family.ts";
 import { addEnvFileOption, loadEnv } from "./settings.ts";
 
 export interface SimulateOptions {

@@ -5,8 +5,6 @@ import type { Ingest } from "../core/ingest/ingest.ts";
 import type { HealthReport } from "../core/health.ts";
 import { json } from "./http.ts";
 import { receiveCallback, type CallbackDeps } from "./callbacks.ts";
-
-export { CALLBACK_PATH } from "./callbacks.ts";
 import { FAMILIES, type AnyFamily } from "../core/daraja/registry.ts";
 
 export interface AppDeps extends CallbackDeps {

@@ -10,9 +10,6 @@ import { checkSource } from "../core/auth/source-check.ts";
 import { CONTENT_TYPE_PROBLEM, SOURCE_PROBLEM } from "../core/ingest/batch-plan.ts";
 import { json, readBody } from "./http.ts";
 import type { AnyFamily } from "../core/daraja/registry.ts";
-import { STK_ROUTES } from "../core/daraja/stk/family.ts";
-
-export const CALLBACK_PATH = STK_ROUTES[0]; // the original server's URL: existing Daraja registrations keep working
 
 /** Counted since start, shown by /health: what the defences turned away or flagged. */
 export interface SecurityCounters {

@@ -2,7 +2,7 @@
 // The right answer depends on the server's settings, so each accepts every answer a correct server can give and
 // says which one it saw; anything else fails.
 import { randomBytes } from "node:crypto";
-import { CALLBACK_PATH } from "../../server/callbacks.ts";
+import { CALLBACK_PATH } from "../daraja/stk/family.ts";
 import { freshCallback } from "./fresh-callbacks.ts";
 import { getJson, postCallback, type Reply, type Target } from "./http.ts";
 import { failed, passed, type Scenario } from "./scenario.ts";

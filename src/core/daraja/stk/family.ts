@@ -6,6 +6,8 @@ import { formatKes } from "../../money.ts";
 import { maskPhone } from "../../phone.ts";
 
 export const STK_ROUTES = ["/mpesa/callback", "/stk/callback"] as const; // the original URL, and a neutral one Safaricom accepts
+/** The original server's URL: existing Daraja registrations keep working. */
+export const CALLBACK_PATH = STK_ROUTES[0];
 
 export const stkFamily = defineFamily<StkCallback>({
   name: "stk",
