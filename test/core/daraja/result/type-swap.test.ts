@@ -6,7 +6,6 @@ import { typeSwaps, type Json } from "../../../support/type-swaps.ts";
 import { resultFixtures } from "../../../../src/core/daraja/result/fixtures.ts";
 import { parseResult, parseTimeout } from "../../../../src/core/daraja/result/parse-result.ts";
 
-
 describe("Result family: every field's type swapped", () => {
   const cases = resultFixtures.filter((f) => !("rejected" in f.expected)).flatMap((f) => {
     const parse = (body: unknown) => (f.route === "result" ? parseResult : parseTimeout)(f.api, body);
