@@ -40,21 +40,6 @@ describe.each(await testDialects())("health report on %s", (dialect) => {
     await spool.done(batch!);
     expect((await check()).status).toBe("healthy");
   });
-});
-
-describe.each(await testDialects())("quarantine review on %s", (dialect) => {
-  let tdb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase(dialect);
-    db = await openDatabase(tdb.target);
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    await tdb.drop();
-  });
 
   test("degraded while a quarantined callback waits for review; the README's SQL marks it reviewed", async () => {
     const store = createCallbackStore(db);
