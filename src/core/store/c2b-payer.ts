@@ -1,6 +1,7 @@
 // Who paid, when the payer can be identified without guessing (issue 11): a plain MSISDN matched against users'
 // phone numbers in the forms people type, or a SHA-256 hashed MSISDN (C2B v1, SPEC §4.3) that equals the hash of a
 // user's number in the 2547XXXXXXXX form. A masked number identifies nobody.
+import { inList } from "./raw-sql.ts";
 import { createHash } from "node:crypto";
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
 import { normalisePhone } from "../phone.ts";
@@ -15,7 +16,7 @@ export async function findPayerChats(run: Run, payments: readonly C2bPayment[], 
   const plain = payments.filter((p) => p.msisdnKind === "plain" && p.msisdn !== null);
   if (plain.length > 0) {
     const forms = [...new Set(plain.flatMap((p) => phoneForms(p.msisdn as string)))];
-    const rows = await run(`SELECT phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IN (${forms.map(() => "?").join(",")}) ORDER BY id`, forms);
+    const rows = await run(`SELECT phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IN (${inList(forms.length)}) ORDER BY id`, forms);
     const byPhone = new Map<string, string>();
     for (const r of rows) {
       const phone = normalisePhone(r.phone_number);

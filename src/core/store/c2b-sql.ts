@@ -1,20 +1,18 @@
 // The statements that store C2B confirmations, and the values for them: one place maps C2bPayment to columns.
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
-import { rowPlaceholders } from "./raw-sql.ts";
+import { inList, rowPlaceholders } from "./raw-sql.ts";
 import { centsToDecimal } from "./callback-sql.ts";
 import { toSqlUtc } from "../time.ts";
 
-const list = (n: number) => new Array(n).fill("?").join(",");
-
 export const selectC2bSql = (keys: number, forUpdate: boolean) =>
-  `SELECT trans_id FROM c2b_payments WHERE trans_id IN (${list(keys)})${forUpdate ? " FOR UPDATE" : ""}`;
+  `SELECT trans_id FROM c2b_payments WHERE trans_id IN (${inList(keys)})${forUpdate ? " FOR UPDATE" : ""}`;
 
 /** STK payments that already hold one of these receipts: the C2B confirmation is the same payment (SPEC §4.5). */
 export const selectStkByReceiptSql = (keys: number) =>
-  `SELECT mpesa_receipt_number AS receipt, checkout_request_id, verdict FROM transactions WHERE mpesa_receipt_number IN (${list(keys)})`;
+  `SELECT mpesa_receipt_number AS receipt, checkout_request_id, verdict FROM transactions WHERE mpesa_receipt_number IN (${inList(keys)})`;
 
 export const selectRejectedSql = (keys: number) =>
-  `SELECT trans_id FROM c2b_validations WHERE accepted = 0 AND trans_id IN (${list(keys)})`;
+  `SELECT trans_id FROM c2b_validations WHERE accepted = 0 AND trans_id IN (${inList(keys)})`;
 
 const COLUMNS = `(trans_id, transaction_type, trans_time, amount, business_short_code, bill_ref_number, invoice_number,
   org_account_balance, third_party_trans_id, msisdn, msisdn_kind, first_name, middle_name, last_name, status,
@@ -48,4 +46,4 @@ export function insertC2bValues(w: C2bInsert): unknown[] {
 /** An STK success stored after the C2B confirmation of the same receipt: link the two (one payment). */
 export const linkStkSql = (keys: number) => `UPDATE c2b_payments SET checkout_request_id =
   (SELECT t.checkout_request_id FROM transactions t WHERE t.mpesa_receipt_number = c2b_payments.trans_id)
-  WHERE checkout_request_id IS NULL AND trans_id IN (${list(keys)})`;
+  WHERE checkout_request_id IS NULL AND trans_id IN (${inList(keys)})`;

@@ -1,7 +1,7 @@
 // Records the answers given to C2B validation requests: one c2b_validations row per TransID (the first answer).
 import { Transaction } from "sequelize";
 import type { Database } from "./database.ts";
-import { rowPlaceholders, runSql } from "./raw-sql.ts";
+import { rowPlaceholders, runSql, inList } from "./raw-sql.ts";
 import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues, sqlTime } from "./callback-log-sql.ts";
 import { centsToDecimal } from "./callback-sql.ts";
@@ -21,7 +21,7 @@ export function createC2bValidationStore(db: Database): FamilyStore {
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run = (sql: string, values: unknown[]) => runSql(db.dialect, tx, sql, values);
       const keys = [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.transId] : [])))];
-      const seen = new Set(keys.length === 0 ? [] : (await run(`SELECT trans_id FROM c2b_validations WHERE trans_id IN (${keys.map(() => "?").join(",")})${db.dialect === "mysql" ? " FOR UPDATE" : ""}`, keys)).map((r) => String(r.trans_id)));
+      const seen = new Set(keys.length === 0 ? [] : (await run(`SELECT trans_id FROM c2b_validations WHERE trans_id IN (${inList(keys.length)})${db.dialect === "mysql" ? " FOR UPDATE" : ""}`, keys)).map((r) => String(r.trans_id)));
       const rows: unknown[][] = [];
       const outcomes = items.map((item): string => {
         if (!item.parsed.ok) return "rejected";

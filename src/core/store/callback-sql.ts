@@ -1,4 +1,5 @@
 // The statements that store callbacks, and the values for them: one place maps domain fields to SQL columns.
+import { inList } from "./raw-sql.ts";
 import { VERDICT_ON_INSERT } from "./verdict-sql.ts";
 import { sqlTime } from "./callback-log-sql.ts";
 import type { PaymentWrite } from "../ingest/batch-plan.ts";
@@ -18,7 +19,7 @@ export interface PaymentRow {
 
 export function selectPaymentsSql(keys: number, forUpdate: boolean): string {
   return `SELECT checkout_request_id, status, result_code, mpesa_receipt_number, amount, conflict_count FROM transactions
-    WHERE checkout_request_id IN (${new Array(keys).fill("?").join(",")})${forUpdate ? " FOR UPDATE" : ""}`;
+    WHERE checkout_request_id IN (${inList(keys)})${forUpdate ? " FOR UPDATE" : ""}`;
 }
 
 export function toStored(r: PaymentRow): StoredPayment {
@@ -30,7 +31,7 @@ export function toStored(r: PaymentRow): StoredPayment {
 }
 
 export function insertPaymentsSql(rows: number): string {
-  const row = `(${new Array(14).fill("?").join(",")},${VERDICT_ON_INSERT})`;
+  const row = `(${inList(14)},${VERDICT_ON_INSERT})`;
   return `INSERT INTO transactions (checkout_request_id, merchant_request_id, result_code, result_desc, amount,
     mpesa_receipt_number, phone_number, transaction_date, transaction_date_utc, status, superseded_status, conflict_count,
     last_conflict_code, last_conflict_at, verdict) VALUES ${new Array(rows).fill(row).join(",")}`;

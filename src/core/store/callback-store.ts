@@ -1,6 +1,6 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
 import { Transaction } from "sequelize";
-import { runScript, runSql } from "./raw-sql.ts";
+import { runScript, runSql, inList } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -113,7 +113,7 @@ async function unsolicited(items: readonly IngestItem[], run: (sql: string, valu
   const successes = items.flatMap((item, i) => (item.parsed.ok && item.parsed.value.status === "Success" ? [[i, item.parsed.value.checkoutRequestId] as const] : []));
   if (successes.length === 0) return new Set();
   const keys = [...new Set(successes.map(([, k]) => k))];
-  const found = (await run(`SELECT checkout_request_id FROM payment_requests WHERE checkout_request_id IN (${keys.map(() => "?").join(",")})`, keys)) as { checkout_request_id: string }[];
+  const found = (await run(`SELECT checkout_request_id FROM payment_requests WHERE checkout_request_id IN (${inList(keys.length)})`, keys)) as { checkout_request_id: string }[];
   const ours = new Set(found.map((r) => r.checkout_request_id));
   return new Set(successes.filter(([, k]) => !ours.has(k)).map(([i]) => i));
 }

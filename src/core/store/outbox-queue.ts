@@ -1,4 +1,5 @@
 // The worker's side of the outbox: claims due rows under a lease, records each result only while it holds the claim.
+import { inList } from "./raw-sql.ts";
 import { QueryTypes, Transaction } from "sequelize";
 import type { Database } from "./database.ts";
 import { plusValue, secondsSinceSql, utcNowSql, utcPlusSql } from "./db-clock.ts";
@@ -48,7 +49,7 @@ export function createOutboxQueue(db: Database): OutboxQueue {
         [error, text, id, owner]),
     async release(ids, owner) {
       if (ids.length === 0) return;
-      await sequelize.query(`UPDATE notifications SET ${unclaim} WHERE claimed_by = ? AND status = 'pending' AND id IN (${ids.map(() => "?").join(",")})`,
+      await sequelize.query(`UPDATE notifications SET ${unclaim} WHERE claimed_by = ? AND status = 'pending' AND id IN (${inList(ids.length)})`,
         { replacements: [owner, ...ids] });
     },
     stats: () => readStats(db),
@@ -70,7 +71,7 @@ async function claimIds(db: Database, owner: string, limit: number, leaseMs: num
     );
     const ids = rows.map((r) => Number(r.id));
     if (ids.length === 0) return ids;
-    await sequelize.query(`UPDATE notifications SET claimed_by = ?, claimed_until = ${utcPlusSql(dialect)} WHERE id IN (${ids.map(() => "?").join(",")})`,
+    await sequelize.query(`UPDATE notifications SET claimed_by = ?, claimed_until = ${utcPlusSql(dialect)} WHERE id IN (${inList(ids.length)})`,
       { replacements: [owner, plusValue(dialect, Math.max(0, leaseMs)), ...ids], transaction });
     return ids;
   });

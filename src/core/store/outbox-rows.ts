@@ -1,5 +1,6 @@
 // Reads claimed outbox rows with what their messages need (payment, causing callback, payer), mapped to domain views:
 // an STK row by its transactions row, a C2B row by its c2b_payments row (c2b-outbox-rows.ts).
+import { inList } from "./raw-sql.ts";
 import { QueryTypes } from "sequelize";
 import type { Database, Dialect } from "./database.ts";
 import { parseAmountToCents } from "../money.ts";
@@ -38,7 +39,7 @@ const selectRowsSql = (dialect: Dialect) => `SELECT n.id, n.notification_type, n
 
 /** The claimed rows, in id order. A row whose payment is in neither table is left out, as before C2B. */
 export async function loadNotifications(db: Database, ids: readonly number[]): Promise<ClaimedNotification[]> {
-  const rows = await db.sequelize.query<Row>(`${selectRowsSql(db.dialect)}(${ids.map(() => "?").join(",")}) ORDER BY n.id`,
+  const rows = await db.sequelize.query<Row>(`${selectRowsSql(db.dialect)}(${inList(ids.length)}) ORDER BY n.id`,
     { replacements: [...ids], type: QueryTypes.SELECT });
   return rows.flatMap((r) => {
     const view = r.stk_id !== null && r.stk_id !== undefined ? stkView(r) : r.c2b_id !== null && r.c2b_id !== undefined ? c2bView(r) : null;

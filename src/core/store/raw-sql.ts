@@ -24,12 +24,17 @@ export function runSql<Row = Record<string, unknown>>(dialect: Dialect, t: Trans
   });
 }
 
+/** `?,?,…` for `IN (…)` with `n` values. */
+export function inList(n: number): string {
+  return new Array(n).fill("?").join(",");
+}
+
 /** `(?,?,…),(?,?,…)` for a multi-row statement; cached, since batch sizes repeat. */
 export function rowPlaceholders(rows: number, columns: number): string {
   const key = rows * 1000 + columns;
   let list = cache.get(key);
   if (list === undefined) {
-    const row = `(${new Array(columns).fill("?").join(",")})`;
+    const row = `(${inList(columns)})`;
     list = new Array(rows).fill(row).join(",");
     cache.set(key, list);
   }

@@ -1,5 +1,6 @@
 // The cross-check of a success against our own payment request, in SQL so that it runs inside the batch
 // transaction (and in the one-round-trip script) on both dialects: correlated subqueries, no UPDATE … JOIN.
+import { inList } from "./raw-sql.ts";
 
 export type Verdict = "matched" | "mismatch" | "unsolicited" | "pending" | "verified" | "unverifiable";
 
@@ -22,7 +23,7 @@ function verdictOf(row: { key: string; amount: string; phone: string }): string 
 export function crossCheckSql(keys: number): string {
   const row = { key: "transactions.checkout_request_id", amount: "transactions.amount", phone: "transactions.phone_number" };
   return `UPDATE transactions SET verdict = ${verdictOf(row)}
-    WHERE checkout_request_id IN (${new Array(keys).fill("?").join(",")}) AND status = 'Success' AND verdict IS NULL`;
+    WHERE checkout_request_id IN (${inList(keys)}) AND status = 'Success' AND verdict IS NULL`;
 }
 
 /**
