@@ -2,9 +2,9 @@
 // acknowledged callback must end up in the database exactly once, and the spool must drain.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases.ts";
-import { startTestService } from "../support/service.ts";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+import { mysqlAvailable } from "../support/databases.ts";
+import { startServiceBehindProxy, type ProxiedService } from "../support/proxied-service.ts";
+import type { TcpProxy } from "../support/tcp-proxy.ts";
 import { streamCallbacks } from "../support/callback-stream.ts";
 import { uniqueId } from "../support/callbacks.ts";
 import type { Service } from "../../src/server/service.ts";
@@ -15,22 +15,17 @@ import { successBody } from "../support/callbacks.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
-  let tdb: TestDatabase;
+  let proxied: ProxiedService;
   let proxy: TcpProxy;
   let service: Service;
   const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-outage-"));
 
   beforeAll(async () => {
-    tdb = await createTestDatabase("mysql");
-    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
-    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
-    const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
-    service = await startTestService(viaProxy, { MPESA_CB_DATA_DIR: dataDir });
+    proxied = await startServiceBehindProxy({ MPESA_CB_DATA_DIR: dataDir });
+    ({ proxy, service } = proxied);
   });
   afterAll(async () => {
-    await service.stop();
-    proxy.stop();
-    await tdb.drop();
+    await proxied.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -89,21 +84,16 @@ describe.skipIf(!(await mysqlAvailable()))("database outage on MariaDB", () => {
 // What the edge refused stays refused when it went through the spool: a replayed request gets exactly the outcome it
 // would have had live (issue 10, item 1). Enforce mode with loopback allowed, so the test itself is a listed source.
 describe.skipIf(!(await mysqlAvailable()))("requests refused during a database outage", () => {
-  let tdb: TestDatabase;
+  let proxied: ProxiedService;
   let proxy: TcpProxy;
   let service: Service;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase("mysql");
-    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
-    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
-    const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
-    service = await startTestService(viaProxy, { MPESA_CB_SOURCE_IP_MODE: "enforce", MPESA_CB_SOURCE_IPS: "127.0.0.1,::1", MPESA_CB_UNSOLICITED: "reject" });
+    proxied = await startServiceBehindProxy({ MPESA_CB_SOURCE_IP_MODE: "enforce", MPESA_CB_SOURCE_IPS: "127.0.0.1,::1", MPESA_CB_UNSOLICITED: "reject" });
+    ({ proxy, service } = proxied);
   });
   afterAll(async () => {
-    await service.stop();
-    proxy.stop();
-    await tdb.drop();
+    await proxied.stop();
   });
 
   test("unlisted source, form body, invalid UTF-8 and an unsolicited success never become payments at replay", async () => {
@@ -154,22 +144,17 @@ describe.skipIf(!(await mysqlAvailable()))("requests refused during a database o
 // C2B through an outage: confirmations are spooled and stored once at replay; a validation is answered in time with
 // the rules' decision, and that decision (not a new one) is what gets recorded when the database is back.
 describe.skipIf(!(await mysqlAvailable()))("C2B during a database outage", () => {
-  let tdb: TestDatabase;
+  let proxied: ProxiedService;
   let proxy: TcpProxy;
   let service: Service;
   const dataDir = mkdtempSync(join(tmpdir(), "mpesa-cb-c2b-outage-"));
 
   beforeAll(async () => {
-    tdb = await createTestDatabase("mysql");
-    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
-    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
-    const viaProxy = { ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) };
-    service = await startTestService(viaProxy, { MPESA_CB_DATA_DIR: dataDir, MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_C2B_MAX_AMOUNT: "100" });
+    proxied = await startServiceBehindProxy({ MPESA_CB_DATA_DIR: dataDir, MPESA_CB_C2B_VALIDATION: "rules", MPESA_CB_C2B_MAX_AMOUNT: "100" });
+    ({ proxy, service } = proxied);
   });
   afterAll(async () => {
-    await service.stop();
-    proxy.stop();
-    await tdb.drop();
+    await proxied.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

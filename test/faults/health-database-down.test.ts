@@ -3,9 +3,9 @@
 // with 503 and `unhealthy`, and answer 200 again once the database is back, without a restart.
 // (SQLite is a file inside the server's own process: there is no outage of it to cause from outside.)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases.ts";
-import { startTestService } from "../support/service.ts";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+import { mysqlAvailable } from "../support/databases.ts";
+import { startServiceBehindProxy, type ProxiedService } from "../support/proxied-service.ts";
+import type { TcpProxy } from "../support/tcp-proxy.ts";
 import { waitFor } from "../support/wait-for.ts";
 import type { Service } from "../../src/server/service.ts";
 
@@ -15,20 +15,14 @@ interface Health {
 }
 
 describe.skipIf(!(await mysqlAvailable()))("/health while MariaDB is cut away", () => {
-  let tdb: TestDatabase;
+  let proxied: ProxiedService;
   let proxy: TcpProxy;
   let service: Service;
   beforeAll(async () => {
-    tdb = await createTestDatabase("mysql");
-    if (tdb.target.dialect !== "mysql") throw new Error("mysql expected");
-    proxy = startTcpProxy(tdb.target.host, tdb.target.port);
-    service = await startTestService({ ...tdb, url: tdb.url.replace(`:${tdb.target.port}/`, `:${proxy.port}/`) });
+    proxied = await startServiceBehindProxy();
+    ({ proxy, service } = proxied);
   });
-  afterAll(async () => {
-    await service.stop();
-    proxy.stop();
-    await tdb.drop();
-  });
+  afterAll(() => proxied.stop());
 
   const health = async () => {
     const res = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(30_000) });
