@@ -3,7 +3,7 @@
 import { QueryTypes } from "sequelize";
 import type { Database } from "./database.ts";
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
-import { checkStaticRules, decideKnownAccount, type ValidationRules } from "../daraja/c2b/validation-rules.ts";
+import { accepted, checkStaticRules, decideKnownAccount, rejected, type ValidationRules } from "../daraja/c2b/validation-rules.ts";
 import type { Decision } from "../ingest/batch-plan.ts";
 import type { Decider } from "../ingest/ingest.ts";
 import { withTimeout } from "../with-timeout.ts";
@@ -25,15 +25,14 @@ export function createC2bDecider(db: Database, o: C2bDeciderOptions): Decider {
     async decide(record: unknown): Promise<Decision> {
       const p = record as C2bPayment;
       const fixed = checkStaticRules(p, o.rules);
-      if (fixed !== null) return { ...fixed, code: fixed.accept ? "0" : fixed.code, fallback: false };
-      if (!o.rules.knownAccounts) return { accept: true, code: "0", rule: "rules-passed", fallback: false };
+      if (fixed !== null) return fixed;
+      if (!o.rules.knownAccounts) return accepted("rules-passed");
       try {
         // Half the bound for the lookup: the other half is for recording the decision.
-        const d = decideKnownAccount(await withTimeout(isKnown(p.billRefNumber), Math.floor(o.timeoutMs / 2)));
-        return { ...d, code: d.accept ? "0" : d.code, fallback: false };
+        return decideKnownAccount(await withTimeout(isKnown(p.billRefNumber), Math.floor(o.timeoutMs / 2)));
       } catch {
         // Could not check: the operator's fallback; C2B00016 (Other Error) when it rejects, since nothing was found wrong.
-        return o.fallback === "accept" ? { accept: true, code: "0", rule: "known-account", fallback: true } : { accept: false, code: "C2B00016", rule: "known-account", fallback: true };
+        return o.fallback === "accept" ? accepted("known-account", true) : rejected("C2B00016", "known-account", true);
       }
     },
   };

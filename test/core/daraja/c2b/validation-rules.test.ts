@@ -35,7 +35,7 @@ describe("checkStaticRules", () => {
 describe("answers", () => {
   test("known accounts", () => {
     expect([decideKnownAccount(true), decideKnownAccount(false)]).toEqual([
-      { accept: true, rule: "known-account" }, { accept: false, code: "C2B00012", rule: "known-account" },
+      { accept: true, code: "0", rule: "known-account", fallback: false }, { accept: false, code: "C2B00012", rule: "known-account", fallback: false },
     ]);
   });
 
