@@ -102,8 +102,3 @@ export function planBatch(items: readonly IngestItem[], stored: ReadonlyMap<stri
 function outcomeConflictCode(outcome: Outcome, cb: StkCallback, previous: PaymentWrite | undefined): string | null {
   return outcome === "late-success" ? cb.resultCode : (previous?.lastConflictCode ?? null);
 }
-
-/** Problems to store with a request's log row: rejections, or the tolerated oddities of an accepted callback. */
-export function problemsOf<R extends { warnings: Problem[] }>(item: IngestItem<R>): Problem[] {
-  return item.parsed.ok ? item.parsed.value.warnings : item.parsed.problems;
-}

@@ -5,21 +5,23 @@ import { backoffMs } from "../backoff.ts";
 import { AppError } from "../errors.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { reason, type Database } from "./database.ts";
-import { insertLogsSql, logValues } from "./callback-log-sql.ts";
+import { insertLogsSql, logValues, problemsOfItem } from "./callback-log-sql.ts";
 import { runSql } from "./raw-sql.ts";
 import type { IngestItem } from "../ingest/batch-plan.ts";
-import type { Problem } from "../result.ts";
-import type { Transaction } from "sequelize";
+import { Transaction } from "sequelize";
 
 const MAX_ATTEMPTS = 6;
 
 export interface BatchRunner<I> {
   db: Database;
-  txOptions: { type?: Transaction.TYPES };
-  /** One try at the whole batch in one transaction; `attempt` counts from 1. */
+  /** One try at the whole batch in one transaction (txOptionsFor); `attempt` counts from 1. */
   writeOnce(items: readonly I[], attempt: number): Promise<string[]>;
-  /** The problems of an item whose row the database refuses even alone. */
-  problemsOf(item: I): Problem[];
+}
+
+/** MySQL connections run READ COMMITTED (see database.ts); SQLite takes its write lock first, so two processes never
+ * deadlock upgrading a read lock. */
+export function txOptionsFor(db: Database): { type?: Transaction.TYPES } {
+  return db.dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
 }
 
 export async function writeWithRetries<I extends IngestItem<unknown>>(r: BatchRunner<I>, items: readonly I[]): Promise<string[]> {
@@ -44,8 +46,8 @@ export async function writeWithRetries<I extends IngestItem<unknown>>(r: BatchRu
 
 // A row the database refuses even alone: keep its raw body for review, in a transaction of its own.
 async function quarantine<I extends IngestItem<unknown>>(r: BatchRunner<I>, item: I, cause: unknown): Promise<string> {
-  const problems = [...r.problemsOf(item), { path: "(database)", message: reason(cause) }];
-  await r.db.sequelize.transaction(r.txOptions, (transaction) =>
+  const problems = [...problemsOfItem(item), { path: "(database)", message: reason(cause) }];
+  await r.db.sequelize.transaction(txOptionsFor(r.db), (transaction) =>
     runSql(r.db.dialect, transaction, insertLogsSql(1), logValues(item, "quarantined", problems)));
   return "quarantined";
 }

@@ -1,9 +1,8 @@
 // Writes C2B confirmations: one row per TransID (a repeat is a duplicate), linked to the STK payment that holds the
 // same receipt, with the admin alert and the payer's receipt queued in the same transaction (DESIGN.md promise 5).
-import { Transaction } from "sequelize";
 import type { Database } from "./database.ts";
 import { runSql } from "./raw-sql.ts";
-import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
+import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { c2bStatus, insertC2bSql, insertC2bValues, selectC2bSql, selectRejectedSql, selectStkByReceiptSql, type C2bInsert } from "./c2b-sql.ts";
 import { findPayerChats, HashedPhones } from "./c2b-payer.ts";
@@ -22,7 +21,7 @@ export type C2bOutcome = "new" | "linked" | "duplicate" | "rejected" | "quaranti
 export function createC2bStore(db: Database, options: { notify?: NotifyTargets } = {}): FamilyStore {
   const targets = options.notify ?? NOTIFICATIONS_OFF;
   const hashes = new HashedPhones();
-  const txOptions = db.dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
+  const txOptions = txOptionsFor(db);
 
   async function writeOnce(items: readonly Item[]): Promise<string[]> {
     return db.sequelize.transaction(txOptions, async (tx) => {
@@ -71,8 +70,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   }
 
   const runner: BatchRunner<Item> = {
-    db, txOptions, writeOnce: (items) => writeOnce(items),
-    problemsOf: (item) => (item.parsed.ok ? item.parsed.value.warnings : item.parsed.problems),
+    db, writeOnce: (items) => writeOnce(items),
   };
   return { writeBatch: (items) => writeWithRetries(runner, items as readonly Item[]) };
 }

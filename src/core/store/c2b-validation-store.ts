@@ -1,8 +1,7 @@
 // Records the answers given to C2B validation requests: one c2b_validations row per TransID (the first answer).
-import { Transaction } from "sequelize";
 import type { Database } from "./database.ts";
 import { rowPlaceholders, runSql, inList } from "./raw-sql.ts";
-import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
+import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues, sqlTime } from "./callback-log-sql.ts";
 import { centsToDecimal } from "./callback-sql.ts";
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
@@ -15,7 +14,7 @@ const COLUMNS = "(trans_id, accepted, result_code, rule, fallback, amount, bill_
 
 /** accepted / declined: the answer given (and now recorded); duplicate: the TransID was answered before. */
 export function createC2bValidationStore(db: Database): FamilyStore {
-  const txOptions = db.dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
+  const txOptions = txOptionsFor(db);
 
   async function writeOnce(items: readonly Item[]): Promise<string[]> {
     return db.sequelize.transaction(txOptions, async (tx) => {
@@ -40,8 +39,7 @@ export function createC2bValidationStore(db: Database): FamilyStore {
   }
 
   const runner: BatchRunner<Item> = {
-    db, txOptions, writeOnce: (items) => writeOnce(items),
-    problemsOf: (item) => (item.parsed.ok ? item.parsed.value.warnings : item.parsed.problems),
+    db, writeOnce: (items) => writeOnce(items),
   };
   return { writeBatch: (items) => writeWithRetries(runner, items as readonly Item[]) };
 }

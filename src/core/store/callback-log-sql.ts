@@ -10,12 +10,17 @@ export function insertLogsSql(rows: number): string {
     processed, received_at, source_ip, source_verdict, route, http_status, outcome, problems) VALUES ${rowPlaceholders(rows, 15)}`;
 }
 
-/** The row's values; `problems` defaults to the rejection's, or an accepted record's tolerated oddities. */
-export function logValues(item: IngestItem<unknown>, outcome: string, problems?: Problem[]): unknown[] {
+/** What a request's log row keeps as its problems: the rejection's, or an accepted record's tolerated oddities. */
+export function problemsOfItem(item: IngestItem<unknown>): Problem[] {
+  return item.parsed.ok ? familyNamed(item.request.family).warningsOf(item.parsed.value) : item.parsed.problems;
+}
+
+/** The row's values; `problems` defaults to problemsOfItem. */
+export function logValues(item: IngestItem<unknown>, outcome: string, problems: Problem[] = problemsOfItem(item)): unknown[] {
   const r = item.request;
   const family = familyNamed(r.family);
   const fields = item.parsed.ok ? family.logFields(item.parsed.value) : null;
-  const kept = problems ?? (item.parsed.ok ? family.warningsOf(item.parsed.value) : item.parsed.problems);
+  const kept = problems;
   const status = httpStatusOf(outcome, kept);
   return [
     r.id, family.name, fields?.key ?? null, family.name === "stk" ? (fields?.key ?? null) : null, r.rawBody,

@@ -1,10 +1,9 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { Transaction } from "sequelize";
 import { runScript, runSql, inList } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
-import { writeWithRetries, type BatchRunner } from "./batch-runner.ts";
-import { planBatch, problemsOf, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
+import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
+import { planBatch, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
 import {
   FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentsSql, insertPaymentValues, selectPaymentsSql,
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
@@ -45,9 +44,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   // The outbox rows a batch calls for, written in its own transaction (DESIGN.md promise 5).
   const outbox = (items: readonly IngestItem[], plan: BatchPlan) =>
     outboxStatements(db.dialect, planNotifications(items, plan, targets), targets.adminChatId);
-  // MySQL connections run READ COMMITTED (see database.ts); SQLite takes its write lock first, so two processes
-  // never deadlock upgrading a read lock.
-  const txOptions = db.dialect === "mysql" ? {} : { type: Transaction.TYPES.IMMEDIATE };
+  const txOptions = txOptionsFor(db);
 
   async function writeOnce(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
     return sequelize.transaction(txOptions, async (transaction) => {
@@ -95,7 +92,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   }
 
   const runner: BatchRunner<IngestItem> = {
-    db, txOptions, problemsOf,
+    db,
     writeOnce: async (items, attempt) => {
       const fast = attempt === 1 && db.dialect === "mysql" && !options.refuseUnsolicited ? await writeAllNew(items) : null;
       return fast ?? (await writeOnce(items));
