@@ -5,6 +5,7 @@ import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner
 import { insertLogsSql, logValues, sqlTime } from "./callback-log-sql.ts";
 import { centsToDecimal } from "./callback-sql.ts";
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
+import { accepted } from "../daraja/c2b/validation-rules.ts";
 import type { IngestItem } from "../ingest/batch-plan.ts";
 import type { FamilyStore } from "../ingest/ingest.ts";
 
@@ -28,7 +29,7 @@ export function createC2bValidationStore(db: Database): FamilyStore {
         if (seen.has(p.transId)) return "duplicate";
         seen.add(p.transId);
         // A request spooled before decisions were kept has none: it was let through (the only answer then).
-        const d = item.request.decision ?? { accept: true, code: "0", rule: "accept-all", fallback: false };
+        const d = item.request.decision ?? accepted("accept-all");
         rows.push([p.transId, d.accept ? 1 : 0, d.code, d.rule, d.fallback ? 1 : 0, centsToDecimal(p.amountCents), p.billRefNumber, p.businessShortCode, sqlTime(item.request.receivedAt), item.request.id]);
         return d.accept ? "accepted" : "declined";
       });
