@@ -1,6 +1,6 @@
 // Result-family callbacks (B2C, B2B, transaction status, account balance, reversal; SPEC §5–§9) and their queue
 // timeouts (§6.1): JSON → validated shape → one record (cents, UTC, every parameter by key), tolerant of Daraja's
-// variations. A result is identified by its ConversationID, or its OriginatorConversationID where that is all it has.
+// variations. A result is identified by its OriginatorConversationID, or its ConversationID where that is all it has.
 import { fail, ok, type Problem, type Result } from "../../result.ts";
 import { isObject, normaliseBody } from "../tolerant.ts";
 import { readKeyValues } from "./key-values.ts";
@@ -49,9 +49,13 @@ export function parseTimeout(api: ResultApi, sent: unknown): Result<DarajaResult
   return readTimeoutEcho(api, body as Record<string, unknown>, [...shape.warnings]);
 }
 
-/** The idempotency key: the ConversationID, else the OriginatorConversationID (a parsed record has one of them). */
+/**
+ * The idempotency key: the OriginatorConversationID, else the ConversationID (a parsed record has one of them). The
+ * originator's id comes first because a queue timeout that echoes the request carries nothing else, and the result
+ * that follows it must find the same row; it is also what the business's own request (b2c_requests) holds.
+ */
 export function resultKey(r: Pick<DarajaResult, "conversationId" | "originatorConversationId">): string {
-  const key = r.conversationId ?? r.originatorConversationId;
+  const key = r.originatorConversationId ?? r.conversationId;
   if (key === null) throw new Error("a Result record without a ConversationID or an OriginatorConversationID");
   return key;
 }
