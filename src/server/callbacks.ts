@@ -60,7 +60,7 @@ export async function receiveCallback(deps: CallbackDeps, target: CallbackTarget
   ];
   // The route as stored: which token was used (its position), never the token itself.
   const route = token === null ? target.route : `${target.route}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
-  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, family: family.name, route, rawBody: body.text, edgeProblems };
+  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, family: family.name, route, rawBody: family.redact?.(body.text) ?? body.text, edgeProblems };
   const reply = await deps.ingest.handle(request);
   return json(reply.status, reply.body);
 }

@@ -10,6 +10,10 @@ export type Outcome = string;
 export interface Family<R> {
   readonly name: string; // "stk", "c2b-confirmation", …: stored with each request, shown in /health
   readonly routes: readonly string[]; // POST paths; with path tokens each is served only as `<route>/<token>`
+  /** Families sharing a key space order their callbacks by key together (a timeout and its result); default: the name. */
+  readonly keySpace?: string;
+  /** The raw body as it may be kept (spool, callback_logs): e.g. without the secrets an echoed request carries. */
+  redact?(raw: string): string;
   /** A parsed JSON body → the family's record; rejects only what cannot be identified. */
   parse(body: unknown): Result<R>;
   /** The idempotency key: callbacks with one key are processed strictly in arrival order. */

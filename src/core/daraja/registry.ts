@@ -4,11 +4,12 @@ import type { Family } from "./family.ts";
 import { stkFamily } from "./stk/family.ts";
 import { c2bConfirmationFamily } from "./c2b/confirmation.ts";
 import { c2bValidationFamily } from "./c2b/validation.ts";
+import { RESULT_FAMILIES } from "./result/family.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family reads its own record type
 export type AnyFamily = Family<any>;
 
-export const FAMILIES: readonly AnyFamily[] = [stkFamily, c2bConfirmationFamily, c2bValidationFamily];
+export const FAMILIES: readonly AnyFamily[] = [stkFamily, c2bConfirmationFamily, c2bValidationFamily, ...RESULT_FAMILIES];
 
 const byName = new Map(FAMILIES.map((f) => [f.name, f]));
 

@@ -75,7 +75,7 @@ export function createIngest(options: IngestOptions): Ingest {
 
   const committer = new GroupCommit<IngestItem<unknown>, string>({
     write,
-    keyOf: (item) => (item.parsed.ok ? `${familyOf(item).name}:${familyOf(item).keyOf(item.parsed.value)}` : null),
+    keyOf: (item) => (item.parsed.ok ? keyOfItem(familyOf(item), item.parsed.value) : null),
     maxBatch: options.maxBatch, windowMs: options.windowMs, concurrency: options.writers,
   });
   const totals: OutcomeCounts = Object.fromEntries(SHARED_OUTCOMES.map((o) => [o, 0]));
@@ -142,28 +142,34 @@ export function createIngest(options: IngestOptions): Ingest {
 
 const [WARN, INFO, DEBUG] = [1, 3, 4]; // consola's levels
 
+// Items of one key are written in arrival order; families that share a key space (a Result API's result and timeout
+// routes) share their keys.
+function keyOfItem(family: AnyFamily, record: unknown): string {
+  return `${family.keySpace ?? family.name}:${family.keyOf(record)}`;
+}
+
 function familyOf(item: IngestItem<unknown>): AnyFamily {
   return familyNamed(item.request.family);
 }
 
 /**
- * A batch may hold several families: each family's items go to its store (one transaction each), in arrival order,
- * and the outcomes come back in the batch's order. Should a later family's store be unreachable after an earlier one
- * committed, the whole batch goes to the spool: replay skips what is already logged (by request id), so nothing is
- * stored twice, and every item was durable before its answer.
+ * A batch may hold several families: the items of each store go to it (one transaction each; families sharing a store,
+ * as the Result families do, share it, in arrival order), and the outcomes come back in the batch's order. Should a
+ * later store be unreachable after an earlier one committed, the whole batch goes to the spool: replay skips what is
+ * already logged (by request id), so nothing is stored twice, and every item was durable before its answer.
  */
 export async function writeByFamily(stores: ReadonlyMap<string, FamilyStore>, items: IngestItem<unknown>[]): Promise<string[]> {
-  const groups = new Map<string, number[]>();
+  const groups = new Map<FamilyStore, number[]>();
   items.forEach((item, i) => {
     const name = familyOf(item).name;
-    const positions = groups.get(name);
-    if (positions === undefined) groups.set(name, [i]);
+    const store = stores.get(name);
+    if (store === undefined) throw new Error(`no store for the ${name} family`);
+    const positions = groups.get(store);
+    if (positions === undefined) groups.set(store, [i]);
     else positions.push(i);
   });
   const outcomes: string[] = new Array(items.length);
-  for (const [name, positions] of groups) {
-    const store = stores.get(name);
-    if (store === undefined) throw new Error(`no store for the ${name} family`);
+  for (const [store, positions] of groups) {
     const written = await store.writeBatch(positions.map((i) => items[i] as IngestItem<unknown>));
     positions.forEach((at, k) => (outcomes[at] = written[k] ?? "rejected"));
   }
