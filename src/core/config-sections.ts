@@ -68,3 +68,10 @@ export function parseC2b(s: Validated): Result<Config["c2b"]> {
   const rules = { mode: s.c2bValidation as "accept" | "rules", accountPattern, minAmountCents, maxAmountCents, knownAccounts: s.c2bKnownAccounts === "on", shortcodes };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { rules, timeoutMs: s.c2bValidationTimeoutMs, fallback: s.c2bValidationFallback as "accept" | "reject" } };
 }
+
+export function parseResults(s: Validated): Result<Config["results"]> {
+  if (s.lowBalanceKes === undefined) return { ok: true, value: { lowBalanceCents: null } };
+  const cents = parseAmountToCents(s.lowBalanceKes);
+  if (cents === null) return { ok: false, problems: [{ path: "MPESA_CB_LOW_BALANCE_KES (--low-balance-kes)", message: `is ${String(s.lowBalanceKes)}: an amount in KES with at most 2 decimals, e.g. 20000; leave it unset for no low-balance alerts` }] };
+  return { ok: true, value: { lowBalanceCents: cents } };
+}

@@ -5,7 +5,7 @@ import type { Problem, Result } from "./result.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import type { Cidr } from "./auth/cidr.ts";
 import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
-import { parseAuth, parseC2b, parseConfirm } from "./config-sections.ts";
+import { parseAuth, parseC2b, parseConfirm, parseResults } from "./config-sections.ts";
 import type { ValidationRules } from "./daraja/c2b/validation-rules.ts";
 
 export interface ConfirmConfig {
@@ -36,6 +36,7 @@ export interface Config {
   auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[]; rejectUnsolicited: boolean };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
   c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
+  results: { lowBalanceCents: number | null }; // null: no low-balance alerts
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -76,6 +77,7 @@ export const SETTINGS = {
   shortcodes: { env: "MPESA_CB_SHORTCODES", flag: "--shortcodes", default: "", type: "string", describe: "rules: the BusinessShortCodes accepted, comma-separated; empty: any (else C2B00015)" },
   c2bValidationTimeoutMs: { env: "MPESA_CB_C2B_VALIDATION_TIMEOUT_MS", flag: "--c2b-validation-timeout-ms", default: 3000, type: "integer", minimum: 100, maximum: 7000, describe: "a C2B validation is answered within this many ms (Daraja waits about 8 s)" },
   c2bValidationFallback: { env: "MPESA_CB_C2B_VALIDATION_FALLBACK", flag: "--c2b-validation-fallback", default: "accept", type: "string", enum: ["accept", "reject"], describe: "the answer when a rule needs the database and it does not answer in time" },
+  lowBalanceKes: { env: "MPESA_CB_LOW_BALANCE_KES", flag: "--low-balance-kes", default: undefined, type: "number", minimum: 0, maximum: 99999999, example: "MPESA_CB_LOW_BALANCE_KES=20000", describe: "an admin alert when a B2C or balance result shows the utility or working account below this many KES, once per crossing; unset: off" },
   dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 8, type: "integer", minimum: 2, maximum: 64, describe: "MySQL connection pool size (more than the writers: health checks need one)" },
 } as const;
 
@@ -111,8 +113,9 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   const auth = parseAuth(s);
   const confirm = parseConfirm(s);
   const c2b = parseC2b(s);
-  const failed = [database, auth, confirm, c2b].flatMap((r) => (r.ok ? [] : r.problems));
-  if (!database.ok || !auth.ok || !confirm.ok || !c2b.ok) return { ok: false, problems: failed };
+  const results = parseResults(s);
+  const failed = [database, auth, confirm, c2b, results].flatMap((r) => (r.ok ? [] : r.problems));
+  if (!database.ok || !auth.ok || !confirm.ok || !c2b.ok || !results.ok) return { ok: false, problems: failed };
   return {
     ok: true,
     value: {
@@ -122,6 +125,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
       confirm: confirm.value,
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
       c2b: c2b.value,
+      results: results.value,
     },
   };
 }
