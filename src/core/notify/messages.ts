@@ -1,12 +1,14 @@
 // Pure: the text of every Telegram message (HTML parse mode), rendered by the worker from the stored rows at send time.
 import { formatKes } from "../money.ts";
 import { maskPhone } from "../phone.ts";
-import type { NotificationView, OutboxView, PaymentFacts } from "./notification-view.ts";
+import type { C2bNotificationView, NotificationView, OutboxView, PaymentFacts } from "./notification-view.ts";
 import { bold, code, escapeHtml, field, fieldHtml, formatNairobiTime, lines } from "./html.ts";
 import { formatC2bAdminAlert, formatC2bRejectedAlert } from "./c2b-messages.ts";
+import { renderResultNotification } from "./result-messages.ts";
 
 export interface MessageOptions {
   showPhone: boolean; // admin alerts show full phone numbers (MPESA_CB_ADMIN_SHOW_PHONE); masked otherwise
+  lowBalanceCents?: number | null; // MPESA_CB_LOW_BALANCE_KES, named in the low-balance alert's headline when given
 }
 
 const HEADLINES: Readonly<Record<string, string>> = {
@@ -19,6 +21,7 @@ const HEADLINES: Readonly<Record<string, string>> = {
 };
 
 export function renderNotification(view: OutboxView, options: MessageOptions): string {
+  if (view.family === "result") return renderResultNotification(view, options);
   if (view.kind === "receipt") return formatReceipt(view);
   if (view.family === "c2b") return view.kind === "conflict" ? formatC2bRejectedAlert(view, options) : formatC2bAdminAlert(view, options);
   return view.kind === "conflict" ? formatConflictAlert(view, options) : formatAdminAlert(view, options);
@@ -70,8 +73,8 @@ export function formatConflictAlert(view: NotificationView, options: MessageOpti
   ]);
 }
 
-/** The payer's receipt, in either family: no phone number, nothing about other payments. */
-export function formatReceipt(view: OutboxView): string {
+/** The payer's receipt, in either payment family: no phone number, nothing about other payments. */
+export function formatReceipt(view: NotificationView | C2bNotificationView): string {
   const r = receiptFacts(view);
   const amount = r.amountCents === null ? "your payment" : bold(formatKes(r.amountCents));
   const greeting = r.name ? `Hello ${escapeHtml(r.name)}, thank you` : "Thank you";
@@ -93,7 +96,7 @@ interface ReceiptFacts {
 }
 
 // A C2B payer is greeted by the name of their user, else by the first name Safaricom sent.
-function receiptFacts(view: OutboxView): ReceiptFacts {
+function receiptFacts(view: NotificationView | C2bNotificationView): ReceiptFacts {
   if (view.family === "c2b") {
     const c = view.payment;
     return { amountCents: c.amountCents, receipt: c.transId, account: c.billRefNumber, paidAt: c.paidAt, name: view.payerName ?? c.firstName };

@@ -71,5 +71,59 @@ export interface C2bNotificationView {
   payerName: string | null; // users.first_name of a receipt's recipient
 }
 
+/** A request the business made of a Result-family API, as stored (daraja_results): a B2C payout, a B2B payment, a
+ * transaction status or account balance query, a reversal. Its status follows the callbacks that have come since. */
+export interface ResultView {
+  api: string; // b2c, b2b, status, balance or reversal
+  originatorConversationId: string | null;
+  conversationId: string | null;
+  transactionId: string | null; // the receipt; a placeholder on failures
+  resultCode: string | null;
+  resultDesc: string | null;
+  status: string; // Success, Failed, Timeout or Unknown
+  supersededStatus: string | null; // Timeout, when a result came after the timeout
+  amountCents: number | null;
+  creditParty: string | null; // who received: "254700000004 - NAME"
+  debitParty: string | null;
+  completedAt: Date | null; // UTC
+  parameters: Record<string, string>; // every ResultParameter by key (no secrets: the parser drops them)
+  verdict: string | null; // b2c: matched, mismatch or unsolicited
+  conflictCount: number;
+  lastConflictCode: string | null; // the code of the last callback that disagreed
+}
+
+/** The payout the business asked for (b2c_requests), found by OriginatorConversationID. */
+export interface B2cRequestView {
+  amountCents: number | null;
+  phone: string;
+  purpose: string | null;
+}
+
+/** One account a result reported (account_balances). */
+export interface AccountBalanceView {
+  accountType: string; // Working Account, Utility Account, …
+  currency: string;
+  availableCents: number;
+  reportedAt: Date | null; // UTC
+}
+
+/** A watched account's low-balance state (low_balance_state) as it is now. */
+export interface LowBalanceView {
+  accountType: string;
+  availableCents: number | null;
+  updatedAt: Date | null;
+}
+
+export interface ResultNotificationView {
+  family: "result";
+  kind: NotificationKind; // admin or conflict: results send no receipts
+  // admin: status:<Status>, low-balance:<Utility|Working>:<n>; conflict: late-result, conflict:<n>, verdict:<verdict>
+  eventKey: string;
+  result: ResultView;
+  request: B2cRequestView | null; // b2c only
+  balances: AccountBalanceView[]; // the accounts this result reported, in the order stored
+  lowBalance: LowBalanceView | null; // read for a low-balance alert only
+}
+
 /** Any notification the outbox holds, by family. */
-export type OutboxView = NotificationView | C2bNotificationView;
+export type OutboxView = NotificationView | C2bNotificationView | ResultNotificationView;
