@@ -1,5 +1,6 @@
 // Reads claimed outbox rows with what their messages need (payment, causing callback, payer), mapped to domain views:
-// an STK row by its transactions row, a C2B row by its c2b_payments row (c2b-outbox-rows.ts).
+// an STK row by its transactions row, a C2B row by its c2b_payments row (c2b-outbox-rows.ts), a Result-family row by
+// its daraja_results row (result-outbox-rows.ts).
 import { inList } from "./raw-sql.ts";
 import { QueryTypes } from "sequelize";
 import type { Database, Dialect } from "./database.ts";
@@ -9,6 +10,7 @@ import { parseJson } from "../daraja/parse-json.ts";
 import type { NotificationKind } from "../notify/notification-plan.ts";
 import type { NotificationView, OutboxView, TriggerView } from "../notify/notification-view.ts";
 import { C2B_COLUMNS, C2B_JOINS, c2bView } from "./c2b-outbox-rows.ts";
+import { isResultRow, loadResultExtras, RESULT_COLUMNS, RESULT_JOINS, resultView, type ResultExtras } from "./result-outbox-rows.ts";
 import { text, utc } from "./row-values.ts";
 
 export interface ClaimedNotification {
@@ -27,24 +29,33 @@ const selectRowsSql = (dialect: Dialect) => `SELECT n.id, n.notification_type, n
   t.id AS stk_id, t.checkout_request_id, t.status, t.result_code, t.result_desc, t.amount, t.mpesa_receipt_number, t.phone_number,
   t.transaction_date_utc, t.superseded_status, t.conflict_count, t.verdict,
   c.id AS c2b_id, ${C2B_COLUMNS},
+  ${RESULT_COLUMNS},
   l.outcome AS trigger_outcome, l.received_at AS trigger_received_at,
   CASE WHEN n.notification_type = 'receipt' THEN NULL ELSE l.raw_payload END AS trigger_payload,
   pr.account_reference, u.first_name
   FROM notifications n LEFT JOIN transactions t ON t.id = n.transaction_id
   ${C2B_JOINS}
+  ${RESULT_JOINS}
   LEFT JOIN callback_logs l ON t.id IS NOT NULL AND l.request_id = n.request_id
   LEFT JOIN payment_requests pr ON pr.checkout_request_id = t.checkout_request_id
   LEFT JOIN users u ON n.notification_type = 'receipt' AND u.telegram_chat_id = CAST(n.recipient AS ${dialect === "mysql" ? "SIGNED" : "INTEGER"})
   WHERE n.id IN `;
 
-/** The claimed rows, in id order. A row whose payment is in neither table is left out, as before C2B. */
+/** The claimed rows, in id order. A row whose payment or result is in none of the tables is left out, as before C2B. */
 export async function loadNotifications(db: Database, ids: readonly number[]): Promise<ClaimedNotification[]> {
   const rows = await db.sequelize.query<Row>(`${selectRowsSql(db.dialect)}(${inList(ids.length)}) ORDER BY n.id`,
     { replacements: [...ids], type: QueryTypes.SELECT });
+  const extras = await loadResultExtras(db, rows);
   return rows.flatMap((r) => {
-    const view = r.stk_id !== null && r.stk_id !== undefined ? stkView(r) : r.c2b_id !== null && r.c2b_id !== undefined ? c2bView(r) : null;
+    const view = viewOf(r, extras);
     return view === null ? [] : [{ id: Number(r.id), recipient: String(r.recipient), attempts: Number(r.attempts ?? 0), view }];
   });
+}
+
+function viewOf(r: Row, extras: ResultExtras): OutboxView | null {
+  if (r.stk_id !== null && r.stk_id !== undefined) return stkView(r);
+  if (r.c2b_id !== null && r.c2b_id !== undefined) return c2bView(r);
+  return isResultRow(r) ? resultView(r, extras) : null;
 }
 
 function stkView(r: Row): NotificationView {
