@@ -2,7 +2,7 @@
 // codes, late and conflicting results, B2C verdicts and the low-balance alert; phones masked unless configured, ids
 // always shown, every text valid Telegram HTML.
 import { describe, expect, test } from "bun:test";
-import { renderNotification } from "../../../src/core/notify/messages.ts";
+import { renderNotification, type MessageOptions } from "../../../src/core/notify/messages.ts";
 import type { ResultNotificationView, ResultView } from "../../../src/core/notify/notification-view.ts";
 import { htmlProblem } from "../../support/fake-telegram.ts";
 
@@ -21,7 +21,7 @@ const ask = { amountCents: 50000, phone: "254700000004", purpose: "refund <order
 const failed = (resultCode: string, api = "b2c") =>
   ({ api, status: "Failed", resultCode, resultDesc: `code ${resultCode}`, transactionId: "FAKE000000", amountCents: null, creditParty: null, completedAt: null, verdict: null });
 
-function render(v: ResultNotificationView, options = masked): string {
+function render(v: ResultNotificationView, options: MessageOptions = masked): string {
   const text = renderNotification(v, options);
   expect(htmlProblem(text)).toBeNull();
   return text;
