@@ -1,10 +1,15 @@
 // Result-family alerts end to end: rows queued about daraja_results rows are claimed by the real notifier, rendered and
-// delivered with the real node-telegram-bot-api to the fake Bot API; each is sent once and recorded (SQLite and MariaDB).
+// delivered with the real node-telegram-bot-api to the fake Bot API; each is sent once and recorded. Last, every fixture
+// through the real result store: each alert it queues loads and renders (SQLite and MariaDB).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { testDialects } from "../../support/databases.ts";
 import { ADMIN_CHAT, OutboxBench } from "../../support/outbox.ts";
 import { htmlProblem } from "../../support/fake-telegram.ts";
 import { insertB2cRequest, insertBalance, insertResult, queueResultEvents, setLowBalance, uniqueOriginatorId } from "../store/result-rows.ts";
+import { keyed, uniqueKey } from "../store/result-items.ts";
+import { createResultStore } from "../../../src/core/store/result-store.ts";
+import { createOutboxQueue } from "../../../src/core/store/outbox-queue.ts";
+import { renderNotification } from "../../../src/core/notify/messages.ts";
 
 describe.each(await testDialects())("Result-family notifications on %s", (dialect) => {
   let bench: OutboxBench;
@@ -93,5 +98,61 @@ describe.each(await testDialects())("Result-family notifications on %s", (dialec
     expect(failed).toMatchObject({ kind: "receipt", status: "failed", attempts: 1, message: null });
     expect(failed?.error).toContain("cannot render the message: results send no receipts");
     expect(bench.fake.deliveredTo("63003")).toHaveLength(deliveriesBefore);
+  }, 60_000);
+
+  test("every alert the result store queues for the fixtures loads and renders: headlines, ids, no full phone number", async () => {
+    await bench.db.sequelize.query("DELETE FROM low_balance_state"); // the first test left the utility account below
+    const store = createResultStore(bench.db, { notify: { adminChatId: ADMIN_CHAT, receipts: true }, lowBalanceCents: 10_000_000 });
+    // One row per fixture, each under a fresh key; the payout has a request of ours for another amount.
+    const fixtures = {
+      paid: "b2c_result_success", unsolicited: "b2c_result_success", failed2040: "b2c_result_failure_2040_unregistered", timedOut: "b2c_queue_timeout",
+      echoed: "b2c_queue_timeout_request_echo", status: "transaction_status_result", balance: "account_balance_result", reversal: "reversal_result",
+      refused: "reversal_result_failure_R000002",
+    } as const;
+    const keys = Object.fromEntries(Object.keys(fixtures).map((name) => [name, uniqueKey()])) as Record<keyof typeof fixtures, string>;
+    await insertB2cRequest(bench.db, keys.paid, "400.00", "254700000004", "seller payout");
+    for (const [name, fixture] of Object.entries(fixtures)) await store.writeBatch([keyed(fixture, keys[name as keyof typeof fixtures])]);
+    expect(await store.writeBatch([keyed("b2c_result_success", keys.timedOut)])).toEqual(["late-result"]);
+
+    const claimed = await createOutboxQueue(bench.db).claim("fixtures", 100, 60_000);
+    const texts = claimed.map((c) => renderNotification(c.view, { showPhone: false, lowBalanceCents: 10_000_000 }));
+    // Each row's texts, in id order (the order the store queued them).
+    const textsOf = (key: string) =>
+      texts.filter((_, i) => { const v = claimed[i]?.view; return v?.family === "result" && v.result.originatorConversationId === key; });
+    const headlines = (key: string) => textsOf(key).map((t) => t.split("\n")[0]);
+    expect(headlines(keys.paid)).toEqual(["<b>💸 Payout sent</b>", "<b>⚠️ Payout does not match our request: check it</b>", "<b>🔻 B2C Utility account below KES 100,000.00</b>"]);
+    expect(headlines(keys.unsolicited)).toEqual(["<b>💸 Payout sent</b>", "<b>⚠️ Payout we have no request for</b>"]);
+    expect(headlines(keys.failed2040)).toEqual(["<b>❌ Payout failed</b>"]);
+    expect(headlines(keys.timedOut)).toEqual([
+      "<b>⏳ B2C payout request timed out in Safaricom's queue: outcome unknown</b>", "<b>💸 Payout sent</b>",
+      "<b>⚠️ Late result: Success after a timeout — money may have moved after all</b>", "<b>⚠️ Payout we have no request for</b>",
+    ]);
+    expect(headlines(keys.echoed)).toEqual(["<b>⏳ B2C payout request timed out in Safaricom's queue: outcome unknown</b>"]);
+    expect(headlines(keys.status)).toEqual(["<b>🔎 Transaction status</b>"]);
+    expect(headlines(keys.balance)).toEqual(["<b>🏦 Account balance</b>"]);
+    expect(headlines(keys.reversal)).toEqual(["<b>↩️ Reversal done</b>"]);
+    expect(headlines(keys.refused)).toEqual(["<b>❌ Reversal failed</b>"]);
+    expect(claimed).toHaveLength(15);
+
+    const text = (key: string, n = 0) => textsOf(key)[n] ?? "";
+    expect(text(keys.paid)).toContain("Receiver: 2547******04 - TEST RECIPIENT");
+    expect(text(keys.paid)).toContain("Check: DOES NOT MATCH our request (amount or phone): check it");
+    expect(text(keys.paid, 1)).toContain("Requested: KES 400.00 to 2547******04");
+    expect(text(keys.paid, 2)).toContain("Available: <b>KES 98,500.00</b>");
+    expect(text(keys.failed2040)).toContain("Why: the receiver is not a registered M-Pesa customer");
+    expect(text(keys.status)).toContain("From: 2547******06 - TEST PAYER");
+    expect(text(keys.balance)).toContain("Utility Account: KES 98,500.00 available");
+    expect(text(keys.reversal)).toContain("Reversed transaction: <code>FAKE0RCPT1</code>");
+    expect(text(keys.refused)).toContain("Why: the original transaction id is invalid");
+    expect(text(keys.echoed)).toContain("Receiver: 2547******05");
+    for (const [i, t] of texts.entries()) {
+      expect(htmlProblem(t)).toBeNull();
+      expect(t).not.toMatch(/2547000000\d\d/);
+      const v = claimed[i]?.view;
+      if (v?.family === "result") expect(t).toContain(`OriginatorConversationID: <code>${v.result.originatorConversationId}</code>`);
+    }
+    await createOutboxQueue(bench.db).release(claimed.map((c) => c.id), "fixtures");
+    await bench.startNotifier();
+    await bench.settle((await bench.rows()).length);
   }, 60_000);
 });
