@@ -19,6 +19,8 @@ const FAILED: Readonly<Record<string, string>> = {
   b2c: "❌ Payout failed", b2b: "❌ Business payment failed", status: "❌ Transaction status query failed", balance: "❌ Account balance query failed",
   reversal: "❌ Reversal failed",
 };
+// last_conflict_code holds the status of a callback without a code (a timeout that echoed the request).
+const STATUSES: ReadonlySet<string> = new Set(["Success", "Failed", "Timeout", "Unknown"]);
 // Money moves on these: trying again while the outcome is unknown may pay twice.
 const MOVES_MONEY: ReadonlySet<string> = new Set(["b2c", "b2b", "reversal"]);
 
@@ -55,10 +57,13 @@ export function renderResultNotification(view: ResultNotificationView, options: 
 export function formatResultAlert(view: ResultNotificationView, options: MessageOptions): string {
   const r = view.result;
   const status = view.eventKey.startsWith("status:") ? view.eventKey.slice("status:".length) : r.status;
+  // Sent after a later callback replaced that status (a result after the timeout): the row's code and details are the
+  // later callback's, so they are shown as what is stored now, not as this status's.
+  const moved = status !== r.status;
   return lines([
     bold(headline(r.api, status)),
-    ...outcomeLines(view, status, options),
-    status === r.status ? null : fieldHtml("Stored now", describe(r)),
+    ...(moved ? [status === "Timeout" ? timeoutAdvice(r.api) : null, fieldHtml("Stored now", describe(r)), ...moneyLines(r, options)]
+      : outcomeLines(view, status, options)),
     ...idLines(r),
   ]);
 }
@@ -68,7 +73,7 @@ export function formatLateResultAlert(view: ResultNotificationView, options: Mes
   const r = view.result;
   const money = MOVES_MONEY.has(r.api);
   return lines([
-    bold(`⚠️ Late result: ${r.status} after a timeout${money ? " — money may have moved after all" : ""}`),
+    bold(`⚠️ Late result: ${r.status} after a timeout${money && r.status !== "Failed" ? " — money may have moved after all" : ""}`),
     field("Request", capitalise(nameOf(r.api))),
     field("Stored before", r.supersededStatus ?? "Timeout"),
     ...outcomeLines(view, r.status, options),
@@ -86,7 +91,7 @@ export function formatResultConflictAlert(view: ResultNotificationView, options:
   return lines([
     bold(`⚠️ Conflicting callback for ${withArticle(nameOf(r.api))}: the stored outcome is kept`),
     fieldHtml("Stored", describe(r)),
-    fieldHtml("Arrived", arrived === null ? null : `result ${code(arrived)}`),
+    fieldHtml("Arrived", arrived === null ? null : STATUSES.has(arrived) ? bold(arrived) : `result ${code(arrived)}`),
     "The callback is kept in callback_logs: reconcile it with a transaction status query",
     field("Conflicts on this request", count),
     ...moneyLines(r, options),

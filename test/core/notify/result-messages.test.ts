@@ -141,10 +141,23 @@ describe("a result's outcome (status:<Status>)", () => {
     expect(text).not.toContain("Safaricom said");
   });
 
-  test("a timeout alert sent after the result came says what is stored now", () => {
+  test("a timeout alert sent after the result came: the result's code is shown as what is stored now, not as the timeout's", () => {
     const text = render(view({ eventKey: "status:Timeout" }, { supersededStatus: "Timeout" }));
-    expect(text.split("\n")[0]).toBe("<b>⏳ B2C payout request timed out in Safaricom's queue: outcome unknown</b>");
-    expectLines(text, ["Stored now: <b>Success</b>, result 0 (The service request is processed successfully.)"]);
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "<b>⏳ B2C payout request timed out in Safaricom's queue: outcome unknown</b>", "Check with a transaction status query before paying again",
+      "Stored now: <b>Success</b>, result 0 (The service request is processed successfully.)",
+    ]);
+    expect(text).not.toContain("Safaricom said");
+    expectLines(text, ["Amount: <b>KES 500.00</b>", ...IDS]);
+  });
+
+  test("an unknown-code alert sent after a result replaced it: not shown as the unknown code", () => {
+    const text = render(view({ eventKey: "status:Unknown" }));
+    expect(text.split("\n").slice(0, 2)).toEqual([
+      "<b>❓ B2C payout request: result code unknown, reconcile it with a transaction status query</b>",
+      "Stored now: <b>Success</b>, result 0 (The service request is processed successfully.)",
+    ]);
+    expect(text).not.toContain("Result:");
   });
 
   test("an unknown code: reconcile with a transaction status query", () => {
@@ -165,6 +178,12 @@ describe("conflicts", () => {
       "If it was sent again after the timeout, it may have been paid twice: check before paying again", ...IDS]);
   });
 
+  test("a late failure: no money moved, no money clause", () => {
+    const text = render(view({ kind: "conflict", eventKey: "late-result" }, { ...failed("1"), supersededStatus: "Timeout" }));
+    expect(text.split("\n")[0]).toBe("<b>⚠️ Late result: Failed after a timeout</b>");
+    expect(text).not.toContain("paid twice");
+  });
+
   test("late failure of a query: no money clause", () => {
     const text = render(view({ kind: "conflict", eventKey: "late-result" }, { ...failed("2001", "status"), supersededStatus: "Timeout" }));
     expect(text.split("\n")[0]).toBe("<b>⚠️ Late result: Failed after a timeout</b>");
@@ -179,6 +198,8 @@ describe("conflicts", () => {
     const earlier = render(view({ kind: "conflict", eventKey: "conflict:1" }, { conflictCount: 2, lastConflictCode: "2040" }));
     expect(earlier).not.toContain("Arrived:");
     expectLines(earlier, ["Conflicts on this request: 1"]);
+    // A timeout that echoed the request has no code: the store records its status.
+    expectLines(render(view({ kind: "conflict", eventKey: "conflict:1" }, { conflictCount: 1, lastConflictCode: "Timeout" })), ["Arrived: <b>Timeout</b>"]);
   });
 
   test("verdict:mismatch: what was paid beside what we asked for, and what differs", () => {
