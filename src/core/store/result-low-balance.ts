@@ -31,7 +31,7 @@ export function readingsOf<T>(r: DarajaResult, about: T): Reading<T>[] {
 interface State {
   below: boolean;
   crossings: number;
-  availableCents: number;
+  availableCents: number | null;
 }
 
 /** Applies the readings to low_balance_state, in order, inside the caller's transaction; returns the crossings. */
@@ -41,12 +41,12 @@ export async function applyReadings<T>(run: Run, dialect: Dialect, readings: rea
   // The rows exist before they are locked, so two writers of a first reading meet on the key, never insert twice.
   const missing = dialect === "mysql" ? " ON DUPLICATE KEY UPDATE account_type = account_type" : " ON CONFLICT DO NOTHING";
   await run(`INSERT INTO low_balance_state (account_type) VALUES ${accounts.map(() => "(?)").join(",")}${missing}`, accounts);
-  const rows = await run(`SELECT account_type, below, crossings, available_cents FROM low_balance_state WHERE account_type IN (${inList(accounts.length)})
+  const rows = await run(`SELECT account_type, below, crossings FROM low_balance_state WHERE account_type IN (${inList(accounts.length)})
     ORDER BY account_type${dialect === "mysql" ? " FOR UPDATE" : ""}`, accounts);
-  const states = new Map(rows.map((r): [string, State] => [String(r.account_type), { below: Number(r.below) !== 0, crossings: Number(r.crossings), availableCents: Number(r.available_cents ?? 0) }]));
+  const states = new Map(rows.map((r): [string, State] => [String(r.account_type), { below: Number(r.below) !== 0, crossings: Number(r.crossings), availableCents: null }]));
   const crossings: Crossing<T>[] = [];
   for (const reading of readings) {
-    const state = states.get(reading.accountType) ?? { below: false, crossings: 0, availableCents: 0 };
+    const state = states.get(reading.accountType) ?? { below: false, crossings: 0, availableCents: null };
     const below = reading.availableCents < thresholdCents;
     const crossed = below && !state.below;
     const next = { below, crossings: state.crossings + (crossed ? 1 : 0), availableCents: reading.availableCents };

@@ -187,6 +187,19 @@ describe.each(await testDialects())("result store on %s", (dialect) => {
     expect((await only("b2b", key)).status).toBe("Success");
   });
 
+  // MariaDB only (registered there, not skipped here): SQLite does not enforce column lengths.
+  if (dialect === "mysql") test("a record the database refuses is quarantined alone; the rest of its batch is stored", async () => {
+    const [a, bad, b] = [uniqueKey(), uniqueKey(), uniqueKey()];
+    const tooLong = keyed("b2c_result_success", bad, (x) => { x.Result.TransactionID = "R".repeat(40); return x; }); // transaction_id is VARCHAR(30)
+    expect(await store.writeBatch([keyed("b2c_result_failure", a), tooLong, keyed("b2c_result_failure", b)])).toEqual(["new", "quarantined", "new"]);
+    expect((await resultRows(db, "b2c", bad)).length).toBe(0);
+    expect((await resultRows(db, "b2c", a)).length + (await resultRows(db, "b2c", b)).length).toBe(2);
+    const [log] = await select(db, "SELECT outcome, http_status, problems FROM callback_logs WHERE request_id = ?", [tooLong.request.id]);
+    expect([log?.outcome, Number(log?.http_status)]).toEqual(["quarantined", 200]);
+    expect(String(log?.problems)).toContain("(database)");
+    expect(Number((await select(db, "SELECT COUNT(*) AS n FROM notifications"))[0]?.n)).toBe(2);
+  });
+
   test("without an admin chat no notification is queued; with one, a timeout says so", async () => {
     const quiet = createResultStore(db, { notify: { adminChatId: null, receipts: true }, lowBalanceCents: 100_000_000 });
     await quiet.writeBatch([resultItem("b2c_result_success"), resultItem("b2c_queue_timeout")]);
