@@ -11,6 +11,8 @@ export interface BalanceAccount {
   unclearedCents: number;
 }
 
+const MAX_ACCOUNT_TYPE_LENGTH = 60; // account_balances.account_type
+
 /** `"-33.00"`, `-33`, `"98500.00"` → cents; null for anything else (money.ts reads only amounts without a sign). */
 export function parseSignedCents(v: unknown): number | null {
   const text = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : null;
@@ -38,6 +40,7 @@ function readAccount(part: string): BalanceAccount | string {
   if (fields.length !== 6) return `has ${fields.length} fields, expected 6 (type|currency|current|available|reserved|uncleared)`;
   const [name = "", currency = "", ...amounts] = fields;
   if (name === "") return "has no account type";
+  if (name.length > MAX_ACCOUNT_TYPE_LENGTH) return `has an account type longer than ${MAX_ACCOUNT_TYPE_LENGTH} characters`;
   if (!/^[A-Z]{3}$/.test(currency)) return `has currency ${JSON.stringify(currency)}, expected three capital letters`;
   const cents = amounts.map(parseSignedCents);
   const bad = cents.findIndex((c) => c === null);

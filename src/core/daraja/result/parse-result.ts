@@ -6,10 +6,10 @@ import { isObject, normaliseBody } from "../tolerant.ts";
 import { readKeyValues } from "./key-values.ts";
 import { readResultFields, type ResultFields } from "./result-fields.ts";
 import { statusForResult, type ResultApi, type ResultStatus } from "./result-codes.ts";
-import { checkResultShape, checkTimeoutEchoShape, MAX_RESULT_TYPE_LENGTH } from "./result-schema.ts";
+import { checkResultShape, checkTimeoutEchoShape, MAX_RESULT_TYPE_LENGTH, MAX_TRANSACTION_ID_LENGTH } from "./result-schema.ts";
 import { isSecretKey } from "./redact.ts";
 import { readTimeoutEcho } from "./read-echo.ts";
-import { boundedText, readCode, readId, readIds, readResultDesc, unidentified, type ResultIds } from "./result-text.ts";
+import { boundedText, readCode, readIds, readResultDesc, unidentified, type ResultIds } from "./result-text.ts";
 
 export type { ResultApi, ResultStatus } from "./result-codes.ts";
 
@@ -73,7 +73,7 @@ function readEnvelope(api: ResultApi, kind: DarajaResult["kind"], r: Record<stri
     warnings.push({ path: `${R}.ResultParameters`, message: `has no usable amount on a success (ResultCode 0): the ${api} record has no amount, compare it with your request` });
   }
   return ok({
-    api, kind, ...ids, transactionId: readId(r.TransactionID), resultType: boundedText(r.ResultType, MAX_RESULT_TYPE_LENGTH), resultCode,
+    api, kind, ...ids, transactionId: boundedText(r.TransactionID, MAX_TRANSACTION_ID_LENGTH), resultType: boundedText(r.ResultType, MAX_RESULT_TYPE_LENGTH), resultCode,
     resultDesc: readResultDesc(r.ResultDesc, `${R}.ResultDesc`, warnings), status, ...fields,
     parameters: withoutSecrets(params.values), referenceData: withoutSecrets(reference.values), warnings,
   });

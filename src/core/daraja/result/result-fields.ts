@@ -35,6 +35,8 @@ const KEYS: Record<ResultApi | "echo", Keys> = {
   echo: { amount: "Amount", credit: "PartyB", debit: "PartyA" },
 };
 
+const MAX_PARTY_LENGTH = 255;
+
 const B2C_BALANCES = { utilityCents: "B2CUtilityAccountAvailableFunds", workingCents: "B2CWorkingAccountAvailableFunds", chargesPaidCents: "B2CChargesPaidAccountAvailableFunds" } as const;
 
 export function readResultFields(api: ResultApi | "echo", params: KeyValues, warnings: Problem[]): ResultFields {
@@ -48,11 +50,18 @@ export function readResultFields(api: ResultApi | "echo", params: KeyValues, war
   };
   const amount = (v: string) => { const c = parseAmountToCents(v); return c !== null && c <= MAX_AMOUNT_CENTS ? c : null; };
   const balance = (key: string) => read(key, parseSignedCents, "an amount in KES with at most 2 decimals");
+  // A party is "2547… - NAME" (SPEC §6); its column holds 255 characters: longer is cut, never the row refused.
+  const party = (key: string | undefined): string | null => {
+    const t = text(key);
+    if (t === null || Array.from(t).length <= MAX_PARTY_LENGTH) return t;
+    warnings.push({ path: params.paths.get(key ?? "") ?? "(body)", message: `is longer than ${MAX_PARTY_LENGTH} characters; kept the first ${MAX_PARTY_LENGTH} (the parameters keep it whole)` });
+    return Array.from(t).slice(0, MAX_PARTY_LENGTH).join("");
+  };
   const b2c = api === "b2c" && Object.values(B2C_BALANCES).some((k) => params.paths.has(k));
   return {
     amountCents: read(keys.amount, amount, `an amount in KES with at most 2 decimals, up to ${MAX_AMOUNT_CENTS / 100}`),
-    creditParty: text(keys.credit),
-    debitParty: text(keys.debit),
+    creditParty: party(keys.credit),
+    debitParty: party(keys.debit),
     completedAt: read(keys.completed, parseDarajaDateTime, "a time written YYYYMMDDHHmmss or dd.MM.yyyy HH:mm:ss (Nairobi), or ISO 8601 with an offset"),
     b2cBalances: b2c ? { utilityCents: balance(B2C_BALANCES.utilityCents), workingCents: balance(B2C_BALANCES.workingCents), chargesPaidCents: balance(B2C_BALANCES.chargesPaidCents) } : null,
     accounts: api === "balance" ? readAccounts(params, warnings) : [],

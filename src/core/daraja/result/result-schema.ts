@@ -7,6 +7,8 @@ import { MAX_ID_LENGTH, MAX_RESULT_CODE_LENGTH } from "../stk/stk-schema.ts";
 
 /** ResultType is 0 (completed) or 1 (waiting for further messages), SPEC §5. */
 export const MAX_RESULT_TYPE_LENGTH = 10;
+/** An M-Pesa receipt is 10 characters; daraja_results.transaction_id holds 30, as the STK receipt column does. */
+export const MAX_TRANSACTION_ID_LENGTH = 30;
 
 // Any scalar may come as a number or a string (SPEC §5): ResultType "0" or 0, ResultCode 2001 or "R000002".
 const scalar = { type: ["string", "number"] } as const;
@@ -23,7 +25,7 @@ export const resultSchema = {
     Result: {
       type: "object",
       properties: {
-        ResultType: { ...scalar, maxLength: MAX_RESULT_TYPE_LENGTH }, ResultCode: { ...scalar, maxLength: MAX_RESULT_CODE_LENGTH }, ResultDesc: scalar, ...ids, TransactionID: id,
+        ResultType: { ...scalar, maxLength: MAX_RESULT_TYPE_LENGTH }, ResultCode: { ...scalar, maxLength: MAX_RESULT_CODE_LENGTH }, ResultDesc: scalar, ...ids, TransactionID: { ...scalar, maxLength: MAX_TRANSACTION_ID_LENGTH },
         ResultParameters: { type: "object", properties: { ResultParameter: keyValueList } },
         ReferenceData: { type: "object", properties: { ReferenceItem: keyValueList } },
       },

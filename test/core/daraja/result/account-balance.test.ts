@@ -20,6 +20,7 @@ describe("parseAccountBalance", () => {
     ["a third decimal", "Working Account|KES|1.005|1.00|0.00|0.00", [], 1],
     ["no account type", "|KES|1.00|1.00|0.00|0.00", [], 1],
     ["no currency", "Working Account||1.00|1.00|0.00|0.00", [], 1],
+    ["an account type longer than its column (60)", `${"W".repeat(61)}|KES|1.00|1.00|0.00|0.00&Utility Account|KES|1.00|1.00|0.00|0.00`, [acc("Utility Account", 100)], 1],
     ["empty parts (a trailing &)", "Working Account|KES|1.00|1.00|0.00|0.00&", [acc("Working Account", 100)], 1],
     ["nothing at all", "", [], 1],
   ])("%s", (_, text, accounts, notes) => {

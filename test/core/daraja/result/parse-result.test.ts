@@ -80,7 +80,9 @@ describe("tolerated, with a warning", () => {
     ["no ResultCode: Unknown", (r) => { delete r.ResultCode; }, { status: "Unknown", resultCode: null }, ["Result.ResultCode"]],
     ["an undocumented code: Unknown, never Failed", (r) => { r.ResultCode = 7777; }, { status: "Unknown", resultCode: "7777" }, ["Result.ResultCode"]],
     ["a ResultCode longer than its column: Unknown", (r) => { r.ResultCode = "X".repeat(21); }, { status: "Unknown", resultCode: null }, ["Result.ResultCode", "Result.ResultCode"]],
-    ["a TransactionID longer than its column: none", (r) => { r.TransactionID = "F".repeat(101); }, { transactionId: null }, ["Result.TransactionID"]],
+    ["a TransactionID longer than its column (30): none", (r) => { r.TransactionID = "F".repeat(31); }, { transactionId: null }, ["Result.TransactionID"]],
+    ["a party longer than its column: the first 255 characters", (r) => { (r.ResultParameters as { ResultParameter: { Key: string; Value: unknown }[] }).ResultParameter[2] = { Key: "ReceiverPartyPublicName", Value: `254700000004 - ${"N".repeat(300)}` }; },
+      { creditParty: `254700000004 - ${"N".repeat(240)}` }, ["Result.ResultParameters.ResultParameter[2].Value"]],
     ["a ResultDesc of 300 characters: the first 255", (r) => { r.ResultDesc = "é".repeat(300); }, { resultDesc: "é".repeat(255) }, ["Result.ResultDesc"]],
     ["a ConversationID of the wrong kind, with an OriginatorConversationID", (r) => { r.ConversationID = { x: 1 }; }, { conversationId: null }, ["Result.ConversationID"]],
   ])("%s", (_, change, expected, paths) => {
