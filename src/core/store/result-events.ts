@@ -19,9 +19,10 @@ export function outcomeEvents(items: readonly IngestItem<DarajaResult>[], plan: 
       case "new":
       case "updated":
         return [{ ...about, kind: "admin", eventKey: `status:${row.status}` }];
-      // The row has a new status (what Daraja finally said), and the admin must hear that it came after the timeout.
+      // The row has a new status (what Daraja finally said): one alert says what it is and that it came after the
+      // timeout (as STK's late success); a status alert beside it would tell the admin the same news twice.
       case "late-result":
-        return [{ ...about, kind: "admin", eventKey: `status:${row.status}` }, { ...about, kind: "conflict", eventKey: "late-result" }];
+        return [{ ...about, kind: "conflict", eventKey: "late-result" }];
       // The conflict count rises with every conflicting record, so each one is its own event.
       case "conflict":
         return [{ ...about, kind: "conflict", eventKey: `conflict:${row.conflictCount}` }];

@@ -42,7 +42,7 @@ describe.each(await testDialects())("C2B notifications on %s", (dialect) => {
         msisdn: "2547 ***** 126", msisdnKind: "masked", firstName: "JOHN", paidAt: new Date("2025-01-15T07:31:12Z"), checkoutRequestId: "ws_CO_LINKED1",
       },
     });
-    expect(receipt?.payerName).toBe("Wanjiru");
+    expect(receipt?.family === "c2b" ? receipt.payerName : null).toBe("Wanjiru");
     expect(conflict?.family === "c2b" ? conflict.validation : "not c2b").toEqual({ resultCode: "C2B00012", rule: "account-pattern", fallback: false });
 
     const texts = claimed.map((c) => renderNotification(c.view, masked));

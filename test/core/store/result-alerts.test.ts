@@ -60,7 +60,7 @@ describe.each(await testDialects())("result alerts on %s", (dialect) => {
       expect(await verdictOf("b2c", key)).toBeNull();
       expect(await store.writeBatch([keyed("b2c_result_failure", key)])).toEqual(["late-result"]);
       expect(await verdictOf("b2c", key)).toBe("mismatch"); // the echo's KES 500 against the request's 450
-      expect(await eventsOf(db, "b2c", key)).toEqual(["admin status:Failed", "admin status:Timeout", "conflict late-result", "conflict verdict:mismatch"]);
+      expect(await eventsOf(db, "b2c", key)).toEqual(["admin status:Timeout", "conflict late-result", "conflict verdict:mismatch"]);
     });
 
     test("other APIs have no verdict", async () => {

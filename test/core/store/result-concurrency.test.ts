@@ -49,7 +49,7 @@ describe.each(await testDialects())("concurrent results on %s", (dialect) => {
     const rows = await resultRows(fresh.db, "b2c", key);
     expect(rows.map((r) => [r.status, r.superseded_status, Number(r.conflict_count)])).toEqual([["Success", "Timeout", 0]]);
     expect(await eventsOf(fresh.db, "b2c", key)).toEqual([
-      "admin low-balance:Utility:1", "admin status:Success", "admin status:Timeout", "conflict late-result", "conflict verdict:unsolicited",
+      "admin low-balance:Utility:1", "admin status:Timeout", "conflict late-result", "conflict verdict:unsolicited",
     ]);
   }, 60_000);
 

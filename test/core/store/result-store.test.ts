@@ -128,7 +128,7 @@ describe.each(await testDialects())("result store on %s", (dialect) => {
       expect(JSON.parse(String(row.parameters)).TransactionReceipt).toBe("FAKE0B2C01");
       expect(row.request_id).toBe(success.request.id);
       expect(await eventsOf(db, "b2c", key)).toEqual([
-        "admin status:Success", "admin status:Timeout", "conflict conflict:1", "conflict late-result", "conflict verdict:unsolicited",
+        "admin status:Timeout", "conflict conflict:1", "conflict late-result", "conflict verdict:unsolicited",
       ]);
     });
 

@@ -45,7 +45,7 @@ describe.each(await testDialects())("transaction times on %s", (dialect) => {
       // What the alerts show as the payment's time is read from the UTC column.
       const claimed = await createOutboxQueue(db).claim("test", 10, 60_000);
       expect(claimed.length).toBeGreaterThan(0);
-      for (const c of claimed) expect(c.view.payment.paidAt?.toISOString()).toBe("2025-01-15T07:31:12.000Z");
+      for (const c of claimed) expect(c.view.family === "result" ? null : c.view.payment.paidAt?.toISOString()).toBe("2025-01-15T07:31:12.000Z");
     } finally {
       await db.close();
     }
