@@ -25,6 +25,8 @@ import { createC2bStore } from "../core/store/c2b-store.ts";
 import { c2bValidationFamily } from "../core/daraja/c2b/validation.ts";
 import { createC2bValidationStore } from "../core/store/c2b-validation-store.ts";
 import { createC2bDecider } from "../core/store/c2b-decider.ts";
+import { RESULT_FAMILIES } from "../core/daraja/result/family.ts";
+import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 
 export interface Service {
@@ -77,6 +79,9 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const stores = new Map<string, FamilyStore>([
     [stkFamily.name, store], [c2bConfirmationFamily.name, createC2bStore(db, { notify })], [c2bValidationFamily.name, createC2bValidationStore(db)],
   ]);
+  // One store for every Result family: a timeout and its result are written in arrival order, to one row.
+  const results = createResultStore(db, { notify, lowBalanceCents: config.results.lowBalanceCents });
+  for (const family of RESULT_FAMILIES) stores.set(family.name, results);
   const deciders = new Map([[c2bValidationFamily.name, createC2bDecider(db, config.c2b)]]);
   const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
   const replay = startReplay({

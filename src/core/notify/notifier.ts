@@ -39,7 +39,7 @@ export interface Notifier {
 
 export interface NotifierOptions {
   db: Database;
-  config: Pick<Config, "telegram">;
+  config: Pick<Config, "telegram"> & Partial<Pick<Config, "results">>; // results: the low-balance threshold the alert names
   logger: ConsolaInstance;
   tuning?: Partial<NotifierTuning>;
 }
@@ -57,7 +57,7 @@ export function startNotifier({ db, config, logger, tuning }: NotifierOptions): 
   if (!adminChatId) logger.warn("ADMIN_CHAT_ID is not set: no admin alerts, only receipts to payers");
   const worker = new OutboxWorker({
     queue, telegram: createTelegramClient({ token, apiRoot, timeoutMs: t.sendTimeoutMs }),
-    render: (view) => renderNotification(view, { showPhone: adminShowPhone }),
+    render: (view) => renderNotification(view, { showPhone: adminShowPhone, lowBalanceCents: config.results?.lowBalanceCents ?? null }),
     owner: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`.slice(0, 80),
     batchSize: t.batchSize, pollMs: t.pollMs, leaseMs: t.leaseMs, sendTimeoutMs: t.sendTimeoutMs, maxPerSecond: t.maxPerSecond,
     policy: t.policy, logger,
