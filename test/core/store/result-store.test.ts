@@ -187,10 +187,14 @@ describe.each(await testDialects())("result store on %s", (dialect) => {
     expect((await only("b2b", key)).status).toBe("Success");
   });
 
-  // MariaDB only (registered there, not skipped here): SQLite does not enforce column lengths.
-  if (dialect === "mysql") test("a record the database refuses is quarantined alone; the rest of its batch is stored", async () => {
+  // A real refusal by the database: a trigger that rejects one key (every column the parser fills is bounded, so no
+  // value Daraja can send is too long for its column any more).
+  test("a record the database refuses is quarantined alone; the rest of its batch is stored", async () => {
     const [a, bad, b] = [uniqueKey(), uniqueKey(), uniqueKey()];
-    const tooLong = keyed("b2c_result_success", bad, (x) => { x.Result.TransactionID = "R".repeat(40); return x; }); // transaction_id is VARCHAR(30)
+    await db.sequelize.query(dialect === "mysql"
+      ? `CREATE TRIGGER refuse_one BEFORE INSERT ON daraja_results FOR EACH ROW BEGIN IF NEW.result_key = '${bad}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; END`
+      : `CREATE TRIGGER refuse_one BEFORE INSERT ON daraja_results FOR EACH ROW WHEN NEW.result_key = '${bad}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const tooLong = keyed("b2c_result_success", bad);
     expect(await store.writeBatch([keyed("b2c_result_failure", a), tooLong, keyed("b2c_result_failure", b)])).toEqual(["new", "quarantined", "new"]);
     expect((await resultRows(db, "b2c", bad)).length).toBe(0);
     expect((await resultRows(db, "b2c", a)).length + (await resultRows(db, "b2c", b)).length).toBe(2);
