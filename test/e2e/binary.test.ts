@@ -10,6 +10,7 @@ import { buildBinary } from "../support/built-binary.ts";
 import { collectOutput, listeningUrl } from "../support/serve-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { SCENARIO_NAMES } from "../../src/core/simulate/scenarios.ts";
+import { SIMULATED_RESULT_PREFIX } from "../../src/core/simulate/result-scenarios.ts";
 
 let dir: string;
 let bin: string;
@@ -94,11 +95,12 @@ describe("compiled binary", () => {
 
   test("compiled simulate and health against a compiled serve: every scenario, a load run, then down after SIGTERM", async () => {
     const { proc, url, port } = await startServe(["--data-dir", "data-sim"]);
+    let report: { passed: boolean; runId: string; results: { name: string; passed: boolean; ids: string[] }[] } = { passed: false, runId: "", results: [] };
     try {
       const all = run(["simulate", "--url", url, "--json", "--scenario", "all"]);
-      const report = JSON.parse(all.stdout.toString()) as { passed: boolean; results: { name: string; passed: boolean }[] };
+      report = JSON.parse(all.stdout.toString()) as typeof report;
       expect([all.exitCode, report.passed]).toEqual([0, true]);
-      expect(report.results.map((r) => r.name)).toEqual([...SCENARIO_NAMES]); // the STK, spoof and C2B scenarios, each passed
+      expect(report.results.map((r) => r.name)).toEqual([...SCENARIO_NAMES]); // the STK, spoof, C2B and Result scenarios, each passed
       expect(report.results.filter((r) => !r.passed)).toEqual([]);
       const load = run(["simulate", "--url", url, "--rate", "50", "--duration", "1s", "--json"]); // the bundled undici client
       const summary = (JSON.parse(load.stdout.toString()) as { load: { sent: number; acknowledged: number } }).load;
@@ -114,6 +116,17 @@ describe("compiled binary", () => {
     expect(sim.exitCode).toBe(1);
     expect(sim.stdout.toString()).toMatch(/FAIL root\s.*connection refused/);
     expect(run(["health", "--direct", "--data-dir", "data-sim"]).exitCode).toBe(0); // the database outlives the server
+    // The Result scenarios' rows, as the compiled store wrote them: one per request, keyed by the simulated id.
+    const db = new Database(join(dir, "data-sim/mpesa-cb.sqlite"), { readonly: true });
+    const rows = db.query("SELECT result_key, api, status, superseded_status FROM daraja_results WHERE result_key LIKE ? ORDER BY id")
+      .all(`${SIMULATED_RESULT_PREFIX}${report.runId}-%`) as { result_key: string; api: string; status: string; superseded_status: string | null }[];
+    db.close();
+    const keyOf = (name: string) => report.results.find((r) => r.name === name)?.ids[0] ?? null;
+    expect(rows.map((r) => [r.result_key, r.api, r.status, r.superseded_status])).toEqual([
+      [keyOf("b2c-success"), "b2c", "Success", null], [keyOf("b2c-failure"), "b2c", "Failed", null], [keyOf("b2c-timeout"), "b2c", "Timeout", null],
+      [keyOf("b2c-late-result"), "b2c", "Success", "Timeout"], [keyOf("status-result"), "status", "Success", null],
+      [keyOf("balance-result"), "balance", "Success", null], [keyOf("reversal-result"), "reversal", "Success", null],
+    ]);
   });
 
   test("scripts/smoke.sh passes on this binary, on the free port the server took and reported", () => {

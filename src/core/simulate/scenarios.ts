@@ -7,6 +7,7 @@ import { duplicateBurst, lateSuccess } from "./multi-step.ts";
 import { failed, oneCallback, passed, type Scenario } from "./scenario.ts";
 import { SPOOF_SCENARIOS } from "./spoof.ts";
 import { C2B_SCENARIOS } from "./c2b-scenarios.ts";
+import { RESULT_SCENARIOS } from "./result-scenarios.ts";
 
 const root: Scenario = {
   name: "root", description: "GET / answers 200 and names the service mpesa-cb", smoke: true,
@@ -49,6 +50,7 @@ export const SCENARIOS: readonly Scenario[] = [
   lateSuccess,
   ...SPOOF_SCENARIOS,
   ...C2B_SCENARIOS,
+  ...RESULT_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
