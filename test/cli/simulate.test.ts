@@ -9,6 +9,7 @@ import { freshCallback } from "../../src/core/simulate/fresh-callbacks.ts";
 import { createIdSource, SIMULATED_PREFIX } from "../../src/core/simulate/ids.ts";
 import { percentile } from "../../src/core/simulate/load-stats.ts";
 import { SCENARIO_NAMES } from "../../src/core/simulate/scenarios.ts";
+import { SIMULATED_RESULT_PREFIX } from "../../src/core/simulate/result-scenarios.ts";
 import type { Service } from "../../src/server/service.ts";
 import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
 import { startTestService } from "../support/service.ts";
@@ -60,8 +61,15 @@ async function c2bRowsOfRun(svc: Service, runId: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Simulated Result rows of a run: their key is the run's OriginatorConversationID (SIM-<run>-…). */
+async function resultRowsOfRun(svc: Service, runId: string): Promise<string[]> {
+  const rows = await svc.db.sequelize.query<{ id: string }>(
+    "SELECT result_key AS id FROM daraja_results WHERE result_key LIKE ?", { replacements: [`${SIMULATED_RESULT_PREFIX}${runId}-%`], type: QueryTypes.SELECT });
+  return rows.map((r) => r.id);
+}
+
 const SMOKE = ["root", "health", "success", "failed", "invalid", "timeout"];
-const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid", "spoof-wrong-token", "c2b-invalid"].includes(n)); // a row each, at least
+const STORING = SCENARIO_NAMES.filter((n) => !["root", "health", "invalid", "spoof-wrong-token", "c2b-invalid", "result-invalid"].includes(n)); // a row each, at least
 
 describe.each(await testDialects())("simulate against the real service on %s", (dialect) => {
   test("the smoke set passes (exit 0); the output is plain text with PASS per scenario", async () => {
@@ -84,7 +92,7 @@ describe.each(await testDialects())("simulate against the real service on %s", (
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
     expect(first.results.map((x) => [x.name, x.passed])).toEqual(SCENARIO_NAMES.map((n) => [n, true]));
     expect(first.runId).not.toBe(second.runId); // the second run passing "new" checks proves its IDs were unseen too
-    const stored = [...(await rowsWithPrefix(svc, `${SIMULATED_PREFIX}${first.runId}`)), ...(await c2bRowsOfRun(svc, first.runId))];
+    const stored = [...(await rowsWithPrefix(svc, `${SIMULATED_PREFIX}${first.runId}`)), ...(await c2bRowsOfRun(svc, first.runId)), ...(await resultRowsOfRun(svc, first.runId))];
     expect(stored.sort()).toEqual(first.results.flatMap((x) => x.ids).sort());
     expect(first.results.filter((x) => x.ids.length > 0).map((x) => x.name)).toEqual(STORING);
   }, 60_000);
@@ -192,7 +200,8 @@ describe("simulate options", () => {
     expect(lines.filter((l) => l.includes("[smoke]")).map((l) => l.split(/\s+/)[0])).toEqual(SMOKE);
     expect(SCENARIO_NAMES).toEqual([...SMOKE, "insufficient", "wrong-pin", "expired", "balance-no-value", "duplicate-burst", "late-success",
       "spoof-wrong-token", "spoof-source", "spoof-unsolicited",
-      "c2b-validation-accept", "c2b-validation-reject", "c2b-confirmation", "c2b-duplicate", "c2b-invalid", "stk-c2b-same-receipt"]);
+      "c2b-validation-accept", "c2b-validation-reject", "c2b-confirmation", "c2b-duplicate", "c2b-invalid", "stk-c2b-same-receipt",
+      "b2c-success", "b2c-failure", "b2c-timeout", "b2c-late-result", "status-result", "balance-result", "reversal-result", "result-invalid"]);
   });
 
   test.each([
