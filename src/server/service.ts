@@ -15,7 +15,6 @@ import type { SecurityCounters } from "./callbacks.ts";
 import { startNotifier } from "../core/notify/notifier.ts";
 import { notifyTargets } from "../core/notify/notification-plan.ts";
 import { startConfirmer } from "../core/confirm/confirm-worker.ts";
-import { releaseReceipt } from "../core/confirm/release-receipt.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
@@ -99,11 +98,10 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   notifier = startNotifier({ db, config, logger });
   const confirmer = config.confirm.enabled
     ? startConfirmer({
-        db, logger, config: { ...config.confirm },
+        db, logger, config: { ...config.confirm }, notify,
         options: {
           firstDelayMs: config.confirm.firstDelayMs, maxAttempts: config.confirm.maxAttempts,
-          onVerdict: async (v) => {
-            if (v.verdict === "verified" && notify.receipts) await releaseReceipt(db, v.checkoutRequestId);
+          onVerdict: (v) => {
             if (v.verdict !== "verified") logger.warn(`payment ${v.checkoutRequestId}: Daraja's confirmation says ${v.verdict}${v.detail ? ` (${v.detail})` : ""}; no receipt sent`);
           },
         },

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const PATH_TOKEN = "confirm-path-token-0123456789";
 
-test("all defences together: token + listed source + matching amount + Daraja verified → receipt; Daraja says cancelled → mismatch, admin alert only", async () => {
+test("all defences together: token + listed source + matching amount + Daraja verified → receipt; Daraja says cancelled → mismatch, admin alerts only (the payment's and Daraja's contradiction)", async () => {
   tdb = await createTestDatabase("sqlite");
   service = await startTestService(tdb, {
     TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -53,10 +53,12 @@ test("all defences together: token + listed source + matching amount + Daraja ve
   const verdicts = async () => new Map((await s.db.sequelize.query<{ id: string; verdict: string }>(
     "SELECT checkout_request_id AS id, verdict FROM transactions WHERE checkout_request_id IN (?, ?)", { replacements: [good, forged], type: QueryTypes.SELECT })).map((r) => [r.id, r.verdict]));
   await waitFor(async () => (await verdicts()).get(forged) === "mismatch" && (await verdicts()).get(good) === "verified", "both verdicts");
-  await waitFor(async () => telegram.deliveredTo(PAYER).length === 1 && telegram.deliveredTo(ADMIN).length === 2, "the receipt and two alerts");
+  // Two payment alerts, and the alert that Daraja contradicts the forged one (queued with its verdict).
+  await waitFor(async () => telegram.deliveredTo(PAYER).length === 1 && telegram.deliveredTo(ADMIN).length === 3, "the receipt and three alerts");
   await Bun.sleep(300); // nothing more may arrive
   expect(telegram.deliveredTo(PAYER).map((d) => d.text.includes(`C${good.slice(-9)}`))).toEqual([true]);
-  expect(telegram.deliveredTo(ADMIN).length).toBe(2);
+  expect(telegram.deliveredTo(ADMIN).length).toBe(3);
+  expect(telegram.deliveredTo(ADMIN).filter((d) => d.text.includes("Daraja's confirmation contradicts this payment")).map((d) => d.text.includes(forged))).toEqual([true]);
   expect(daraja.queriesFor(forged).length).toBe(1);
   const health = (await (await fetch(`${s.url}/health`)).json()) as { verdicts: Record<string, number> };
   expect(health.verdicts).toEqual({ verified: 1, mismatch: 1 });

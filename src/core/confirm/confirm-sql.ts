@@ -3,6 +3,9 @@ import { QueryTypes } from "sequelize";
 import type { Database } from "../store/database.ts";
 import type { Verdict } from "../store/verdict-sql.ts";
 import { plusValue, utcPlusSql } from "../store/db-clock.ts";
+import type { NotifyTargets } from "../notify/notification-plan.ts";
+import { queueVerdictNotifications } from "./verdict-notifications.ts";
+import { txOptionsFor } from "../store/batch-runner.ts";
 
 export interface DueCheck {
   id: number;
@@ -42,11 +45,19 @@ export function claimCheck(db: Database, row: DueCheck, leaseMs: number): Promis
     [plusValue(db.dialect, Math.max(0, leaseMs)), row.id, row.attempts]);
 }
 
-/** Sets the verdict, while the claim (attempt `attempts + 1`) is still ours. */
-export function recordVerdict(db: Database, row: DueCheck, verdict: Verdict, detail: string): Promise<boolean> {
-  return update(db,
-    "UPDATE transactions SET verdict = ?, verdict_detail = ?, verify_next_at = NULL WHERE id = ? AND verify_attempts = ? AND verdict = 'pending'",
-    [verdict, detail.slice(0, 255), row.id, row.attempts + 1]);
+/**
+ * Sets the verdict, while the claim (attempt `attempts + 1`) is still ours, and queues what it tells people (the
+ * receipt on `verified`, an admin alert on `mismatch` or `unverifiable`) in the same transaction: both or neither.
+ */
+export function recordVerdict(db: Database, row: DueCheck, verdict: Verdict, detail: string, notify?: NotifyTargets): Promise<boolean> {
+  return db.sequelize.transaction(txOptionsFor(db), async (transaction) => {
+    const [, affected] = (await db.sequelize.query(
+      "UPDATE transactions SET verdict = ?, verdict_detail = ?, verify_next_at = NULL WHERE id = ? AND verify_attempts = ? AND verdict = 'pending'",
+      { replacements: [verdict, detail.slice(0, 255), row.id, row.attempts + 1], type: QueryTypes.UPDATE, transaction })) as unknown as [unknown, number];
+    if (affected === 0) return false;
+    await queueVerdictNotifications(db, transaction, row.checkoutRequestId, verdict, notify);
+    return true;
+  });
 }
 
 /** Schedules the next check after `delayMs`, while the claim is still ours. */

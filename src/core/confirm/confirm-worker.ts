@@ -4,6 +4,7 @@ import { reason } from "../store/database.ts";
 import { createStkQueryClient, type StkQueryAnswer } from "../daraja-api/stk-query.ts";
 import { claimCheck, findDue, recordVerdict, scheduleRetry, type DueCheck } from "./confirm-sql.ts";
 import { decideConfirmation } from "./confirm-policy.ts";
+import type { NotifyTargets } from "../notify/notification-plan.ts";
 import { createNap } from "../nap.ts";
 import { confirmOptions, type ConfirmOptions, type ConfirmerConfig, type ConfirmLogger, type VerdictEvent } from "./confirm-options.ts";
 
@@ -16,10 +17,10 @@ export interface Confirmer {
   stop(): Promise<void>;
 }
 
-export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logger: ConfirmLogger; options?: Partial<ConfirmOptions> }): Confirmer {
+export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logger: ConfirmLogger; notify?: NotifyTargets; options?: Partial<ConfirmOptions> }): Confirmer {
   const opts = confirmOptions(o.options);
   const client = createStkQueryClient(o.config, { ratePerSecond: o.config.ratePerSecond, timeoutMs: o.config.timeoutMs });
-  const pass = (): Promise<number> => runPass({ db: o.db, query: (id) => client.query(id), logger: o.logger, opts });
+  const pass = (): Promise<number> => runPass({ db: o.db, query: (id) => client.query(id), logger: o.logger, notify: o.notify, opts });
   let stopping = false;
   const nap = createNap(); // stop() cuts a pause short
   async function loop(): Promise<void> {
@@ -48,6 +49,7 @@ interface Pass {
   db: Database;
   query(checkoutRequestId: string): Promise<StkQueryAnswer>;
   logger: ConfirmLogger;
+  notify?: NotifyTargets; // who hears of a verdict (queued with it): the payer's receipt, the admin's alert
   opts: ConfirmOptions;
 }
 
@@ -68,7 +70,7 @@ async function checkOne(p: Pass, row: DueCheck): Promise<boolean> {
     else p.logger.debug(`confirmation: ${id} ${decision.detail}; next query in ${decision.delayMs} ms`);
     return true;
   }
-  if (!(await recordVerdict(p.db, row, decision.verdict, decision.detail))) {
+  if (!(await recordVerdict(p.db, row, decision.verdict, decision.detail, p.notify))) {
     p.logger.warn(`confirmation: lost the claim on ${id} (its lease ran out): verdict ${decision.verdict} not recorded`);
     return true;
   }

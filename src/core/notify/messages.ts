@@ -24,7 +24,22 @@ export function renderNotification(view: OutboxView, options: MessageOptions): s
   if (view.family === "result") return renderResultNotification(view, options);
   if (view.kind === "receipt") return formatReceipt(view);
   if (view.family === "c2b") return view.kind === "conflict" ? formatC2bRejectedAlert(view, options) : formatC2bAdminAlert(view, options);
+  if (view.kind === "conflict" && view.eventKey.startsWith("confirm:")) return formatConfirmationAlert(view, options);
   return view.kind === "conflict" ? formatConflictAlert(view, options) : formatAdminAlert(view, options);
+}
+
+/** Daraja's confirmation contradicts a success (`confirm:mismatch`) or could not be had (`confirm:unverifiable`). */
+export function formatConfirmationAlert(view: NotificationView, options: MessageOptions): string {
+  const p = view.payment;
+  const verdict = view.eventKey.slice("confirm:".length);
+  return lines([
+    bold(verdict === "mismatch" ? "⚠️ Daraja's confirmation contradicts this payment" : "⚠️ Daraja could not confirm this payment"),
+    fieldHtml("Amount", p.amountCents === null ? null : bold(formatKes(p.amountCents))),
+    fieldHtml("Receipt", p.receipt === null ? null : code(p.receipt)),
+    field("Daraja said", p.verdictDetail ?? null),
+    "No receipt was sent to the payer: check the payment with M-Pesa before delivering",
+    ...contextLines(view, p, options),
+  ]);
 }
 
 /** An outcome for the admin, as the callback that caused it reported it (the row may have moved on since). */

@@ -20,6 +20,7 @@ export interface PaymentView extends PaymentFacts {
   supersededStatus: string | null;
   conflictCount: number;
   verdict?: string | null; // matched, mismatch, unsolicited, pending, verified, unverifiable (issue 7)
+  verdictDetail?: string | null; // what Daraja's confirmation said (transactions.verdict_detail)
 }
 
 /** The callback that caused the notification (its callback_logs row). */

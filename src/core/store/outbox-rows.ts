@@ -27,7 +27,7 @@ type Row = Record<string, unknown>;
 // transaction_date_utc (transaction_date is Nairobi wall time, kept for the original server's readers).
 const selectRowsSql = (dialect: Dialect) => `SELECT n.id, n.notification_type, n.recipient, n.event_key, n.attempts,
   t.id AS stk_id, t.checkout_request_id, t.status, t.result_code, t.result_desc, t.amount, t.mpesa_receipt_number, t.phone_number,
-  t.transaction_date_utc, t.superseded_status, t.conflict_count, t.verdict,
+  t.transaction_date_utc, t.superseded_status, t.conflict_count, t.verdict, t.verdict_detail,
   c.id AS c2b_id, ${C2B_COLUMNS},
   ${RESULT_COLUMNS},
   l.outcome AS trigger_outcome, l.received_at AS trigger_received_at,
@@ -66,7 +66,7 @@ function stkView(r: Row): NotificationView {
       checkoutRequestId: String(r.checkout_request_id), status: String(r.status), resultCode: text(r.result_code),
       resultDesc: text(r.result_desc), amountCents: parseAmountToCents(r.amount), receipt: text(r.mpesa_receipt_number),
       phone: text(r.phone_number), paidAt: utc(r.transaction_date_utc), supersededStatus: text(r.superseded_status),
-      conflictCount: Number(r.conflict_count ?? 0), verdict: text(r.verdict),
+      conflictCount: Number(r.conflict_count ?? 0), verdict: text(r.verdict), verdictDetail: text(r.verdict_detail),
     },
     trigger: trigger(r),
     accountReference: text(r.account_reference),

@@ -114,3 +114,19 @@ test.each([
 ])("formatNairobiTime(%s)", (iso, expected) => {
   expect(formatNairobiTime(new Date(iso))).toBe(expected);
 });
+
+describe("Daraja's confirmation disagrees (confirm:<verdict>)", () => {
+  test.each([
+    ["confirm:mismatch", "Daraja's confirmation contradicts this payment"],
+    ["confirm:unverifiable", "Daraja could not confirm this payment"],
+  ])("%s: the headline, what Daraja said, the payment, no full phone", (eventKey, headline) => {
+    const detail = "Daraja ResultCode 1032: Request <cancelled> by user.";
+    const text = renderNotification(view({ kind: "conflict", eventKey, payment: payment({ verdict: "mismatch", verdictDetail: detail }) }), masked);
+    expect(text.split("\n")[0]).toBe(`<b>⚠️ ${headline}</b>`);
+    expect(text).toContain(`Daraja said: ${escapeHtml(detail)}`);
+    expect(text).toContain("<code>RCP1234567</code>");
+    expect(text).toContain("No receipt was sent to the payer");
+    expect(text).not.toContain("254712345678");
+    expect(htmlProblem(text)).toBeNull();
+  });
+});
