@@ -27,12 +27,23 @@ export async function serve(env: Record<string, string | undefined>, opts: Recor
   });
   logger.debug(`settings: ${describeSettings(config)}`);
   const service = await startService(config, logger, VERSION_LINE);
-  logger.info(`${VERSION_LINE} listening on ${service.url} (database ${service.db.description})`);
+  logger.info(`${VERSION_LINE} listening on ${service.url} (${describeBinding(service.server.hostname ?? config.host, service.port)}; database ${service.db.description})`);
   const received = await signal;
   logger.info(`${received}: finishing requests in flight, then stopping`);
   await service.stop();
   logger.info("stopped");
   return 0;
+}
+
+/**
+ * The socket's own address, as the operating system bound it (the port too when PORT=0): the URL before it is how to
+ * reach the server from this machine, which is not the same thing when it listens on every address.
+ */
+export function describeBinding(hostname: string, port: number): string {
+  const where = hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
+  if (hostname === "0.0.0.0") return `bound to ${where}: every IPv4 address of this machine`;
+  if (hostname === "::") return `bound to ${where}: every address of this machine`;
+  return `bound to ${where}`;
 }
 
 /** The settings in effect, for a debug line: counts and on/off for secrets, never their values. */
