@@ -41,7 +41,7 @@ export function parseAuth(s: Validated): Result<Config["auth"]> {
     for (const [x, c] of parsed) if (c === null) problems.push({ path: `${SETTINGS[name].env} (${SETTINGS[name].flag})`, message: `"${x}" is not an address or CIDR range (e.g. 196.201.214.200 or 10.0.0.0/8)` });
     return parsed.flatMap(([, c]) => (c ? [c] : []));
   };
-  const value = { callbackTokens, sourceIpMode: s.sourceIpMode as SourceMode, sourceIps: ranges("sourceIps", s.sourceIps), trustedProxies: ranges("trustedProxies", s.trustedProxies), rejectUnsolicited: s.unsolicited === "reject" };
+  const value = { callbackTokens, sourceIpMode: s.sourceIpMode as SourceMode, sourceIps: ranges("sourceIps", s.sourceIps), trustedProxies: ranges("trustedProxies", s.trustedProxies), rejectUnsolicited: s.unsolicited === "reject", metricsAllow: ranges("metricsAllow", s.metricsAllow) };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
 

@@ -33,7 +33,7 @@ export interface Config {
   dbPool: number;
   shutdownTimeoutMs: number;
   confirm: ConfirmConfig;
-  auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[]; rejectUnsolicited: boolean };
+  auth: { callbackTokens: string[]; sourceIpMode: SourceMode; sourceIps: Cidr[]; trustedProxies: Cidr[]; rejectUnsolicited: boolean; metricsAllow: Cidr[] };
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
   c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
   results: { lowBalanceCents: number | null }; // null: no low-balance alerts
@@ -54,6 +54,7 @@ export const SETTINGS = {
   callbackTokens: { env: "MPESA_CB_CALLBACK_TOKENS", flag: "--callback-tokens", default: "", type: "string", secret: true, describe: "secret path tokens, comma-separated: callbacks then only at /mpesa/callback/<token> (several during a rotation)" },
   sourceIpMode: { env: "MPESA_CB_SOURCE_IP_MODE", flag: "--source-ip-mode", default: "report", type: "string", enum: ["off", "report", "enforce"], describe: "source address allowlist: off, report (accept and flag) or enforce (403)" },
   sourceIps: { env: "MPESA_CB_SOURCE_IPS", flag: "--source-ips", default: SAFARICOM_CALLBACK_IPS.join(","), type: "string", describe: "allowed callback sources, comma-separated addresses or CIDR ranges (default: Safaricom's published list)" },
+  metricsAllow: { env: "MPESA_CB_METRICS_ALLOW", flag: "--metrics-allow", default: "", type: "string", example: "MPESA_CB_METRICS_ALLOW=10.0.0.5,10.1.0.0/24", describe: "who may read GET /metrics besides loopback: comma-separated addresses or CIDR ranges (the client behind a trusted proxy counts, not the proxy)" },
   trustedProxies: { env: "MPESA_CB_TRUSTED_PROXIES", flag: "--trusted-proxies", default: "127.0.0.1,::1", type: "string", describe: "reverse proxies whose X-Forwarded-For / X-Real-IP is believed, comma-separated addresses or CIDR ranges" },
   unsolicited: { env: "MPESA_CB_UNSOLICITED", flag: "--unsolicited", default: "flag", type: "string", enum: ["flag", "reject"], describe: "a success for a CheckoutRequestID with no payment_requests row: flag (accept, verdict unsolicited) or reject (403, kept in callback_logs)" },
   confirm: { env: "MPESA_CB_CONFIRM", flag: "--confirm", default: "off", type: "string", enum: ["off", "on"], describe: "confirm each success with Daraja's M-Pesa Express Query (needs the four MPESA_* credentials)" },

@@ -27,12 +27,14 @@ import { createC2bDecider } from "../core/store/c2b-decider.ts";
 import { RESULT_FAMILIES } from "../core/daraja/result/family.ts";
 import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
+import { createMetrics, type Metrics } from "../core/metrics/metrics.ts";
 
 export interface Service {
   url: string;
   port: number;
   db: Database;
   ingest: Ingest;
+  metrics: Metrics; // this instance's registry: background work started beside it (the reconcile sweep) counts here
   server: Server<unknown>;
   stop(): Promise<void>;
 }
@@ -82,7 +84,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const results = createResultStore(db, { notify, lowBalanceCents: config.results.lowBalanceCents });
   for (const family of RESULT_FAMILIES) stores.set(family.name, results);
   const deciders = new Map([[c2bValidationFamily.name, createC2bDecider(db, config.c2b)]]);
-  const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger });
+  const metrics = createMetrics({ version });
+  const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger, metrics });
   const replay = startReplay({
     spool, write: (requests) => ingest.writeToDatabase(requests), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,
   });
@@ -93,12 +96,13 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const counters: SecurityCounters = { wrongToken: 0, unlistedSource: 0, refusedSource: 0 };
   let notifier: ReturnType<typeof startNotifier> | undefined; // started once the server listens
   const health = createHealthCheck({ db, ingest, spool, version, security: () => ({ ...counters }), notifications: () => notifier?.status() });
-  app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters });
+  app = createApp({ ingest, health, version, maxBodyBytes: config.maxBodyBytes, logger, auth: config.auth, counters, metrics });
   ready.resolve();
-  notifier = startNotifier({ db, config, logger });
+  notifier = startNotifier({ db, config, logger, metrics });
+  metrics.readAtScrape({ spool: () => spool.stats(), outbox: notifier.outboxStats });
   const confirmer = config.confirm.enabled
     ? startConfirmer({
-        db, logger, config: { ...config.confirm }, notify,
+        db, logger, config: { ...config.confirm }, notify, metrics,
         options: {
           firstDelayMs: config.confirm.firstDelayMs, maxAttempts: config.confirm.maxAttempts,
           onVerdict: (v) => {
@@ -109,7 +113,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
     : undefined;
   const port = server.port ?? config.port;
   return {
-    url: localServerUrl(config.host, String(port)), port, db, ingest, server,
+    url: localServerUrl(config.host, String(port)), port, db, ingest, metrics, server,
     async stop() {
       draining = true;
       const drainUntil = Date.now() + Math.min(1_000, config.shutdownTimeoutMs / 2);

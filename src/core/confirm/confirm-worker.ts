@@ -6,6 +6,7 @@ import { claimCheck, findDue, recordVerdict, scheduleRetry, type DueCheck } from
 import { decideConfirmation } from "./confirm-policy.ts";
 import type { NotifyTargets } from "../notify/notification-plan.ts";
 import { createNap } from "../nap.ts";
+import { NO_METRICS, type MetricsRecorder } from "../metrics/recorder.ts";
 import { confirmOptions, type ConfirmOptions, type ConfirmerConfig, type ConfirmLogger, type VerdictEvent } from "./confirm-options.ts";
 
 export type { ConfirmOptions, ConfirmerConfig, ConfirmLogger, VerdictEvent } from "./confirm-options.ts";
@@ -17,10 +18,16 @@ export interface Confirmer {
   stop(): Promise<void>;
 }
 
-export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logger: ConfirmLogger; notify?: NotifyTargets; options?: Partial<ConfirmOptions> }): Confirmer {
+export function startConfirmer(o: { db: Database; config: ConfirmerConfig; logger: ConfirmLogger; notify?: NotifyTargets; options?: Partial<ConfirmOptions>; metrics?: MetricsRecorder }): Confirmer {
   const opts = confirmOptions(o.options);
+  const metrics = o.metrics ?? NO_METRICS;
   const client = createStkQueryClient(o.config, { ratePerSecond: o.config.ratePerSecond, timeoutMs: o.config.timeoutMs });
-  const pass = (): Promise<number> => runPass({ db: o.db, query: (id) => client.query(id), logger: o.logger, notify: o.notify, opts });
+  const query = async (id: string) => {
+    const answer = await client.query(id);
+    metrics.darajaQuery("confirm", answer.kind);
+    return answer;
+  };
+  const pass = (): Promise<number> => runPass({ db: o.db, query, logger: o.logger, notify: o.notify, opts, metrics });
   let stopping = false;
   const nap = createNap(); // stop() cuts a pause short
   async function loop(): Promise<void> {
@@ -51,6 +58,7 @@ interface Pass {
   logger: ConfirmLogger;
   notify?: NotifyTargets; // who hears of a verdict (queued with it): the payer's receipt, the admin's alert
   opts: ConfirmOptions;
+  metrics: MetricsRecorder;
 }
 
 async function runPass(p: Pass): Promise<number> {
@@ -74,6 +82,7 @@ async function checkOne(p: Pass, row: DueCheck): Promise<boolean> {
     p.logger.warn(`confirmation: lost the claim on ${id} (its lease ran out): verdict ${decision.verdict} not recorded`);
     return true;
   }
+  p.metrics.confirmVerdict(decision.verdict);
   const line = `confirmation: ${id} is ${decision.verdict} (${decision.detail})`;
   if (decision.verdict === "verified") p.logger.info(line);
   else p.logger.warn(line);

@@ -7,6 +7,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { withTimeout } from "../with-timeout.ts";
 import { httpStatusOf, rejectionStatus, type CallbackRequest, type Decision, type IngestItem } from "./batch-plan.ts";
 import type { Spool } from "../spool/spool.ts";
+import { NO_METRICS, type MetricsRecorder } from "../metrics/recorder.ts";
 
 export interface IngestReply {
   status: 200 | 400 | 403 | 413 | 415 | 503;
@@ -33,6 +34,7 @@ export interface IngestOptions {
   windowMs: number;
   writers: number; // transactions in flight at once
   logger: ConsolaInstance;
+  metrics?: MetricsRecorder; // outcomes, batch sizes and commit times (default: none)
 }
 
 /** Outcomes since start: in all, and by family. */
@@ -52,6 +54,7 @@ const SHARED_OUTCOMES = ["new", "updated", "duplicate", "late-success", "conflic
 
 export function createIngest(options: IngestOptions): Ingest {
   const { logger, spool } = options;
+  const metrics = options.metrics ?? NO_METRICS;
   let outage = false;
 
   // The database first; when it is unreachable, the spool (fsync'd) — and the spool as long as it holds anything,
@@ -59,7 +62,9 @@ export function createIngest(options: IngestOptions): Ingest {
   async function write(items: IngestItem<unknown>[]): Promise<string[]> {
     if (spool.stats().depth === 0) {
       try {
+        const started = performance.now();
         const outcomes = await writeByFamily(options.stores, items);
+        metrics.batchWritten("database", items.length, (performance.now() - started) / 1000);
         if (outage) logger.info("the database takes callbacks again");
         outage = false;
         return outcomes;
@@ -69,7 +74,9 @@ export function createIngest(options: IngestOptions): Ingest {
         outage = true;
       }
     }
+    const started = performance.now();
     await spool.append(items.map((i) => i.request));
+    metrics.batchWritten("spool", items.length, (performance.now() - started) / 1000);
     return items.map((i) => (i.parsed.ok ? "spooled" : "rejected"));
   }
 
@@ -80,7 +87,8 @@ export function createIngest(options: IngestOptions): Ingest {
   });
   const totals: OutcomeCounts = Object.fromEntries(SHARED_OUTCOMES.map((o) => [o, 0]));
   const byFamily: Record<string, OutcomeCounts> = Object.fromEntries([...options.stores.keys()].map((f) => [f, Object.fromEntries(SHARED_OUTCOMES.map((o) => [o, 0]))]));
-  const count = (family: string, outcome: string) => {
+  const count = (family: string, route: string, outcome: string) => {
+    metrics.callback(family, route, outcome);
     totals[outcome] = (totals[outcome] ?? 0) + 1;
     const f = (byFamily[family] ??= {});
     f[outcome] = (f[outcome] ?? 0) + 1;
@@ -98,11 +106,11 @@ export function createIngest(options: IngestOptions): Ingest {
       const stored = committer.submit(item);
       outcome = decider ? await answerInTime(stored, decider.answerWithinMs - (performance.now() - started)) : await stored;
     } catch (e) {
-      count(family.name, "unavailable");
+      count(family.name, request.route, "unavailable");
       logger.error(isAppError(e) ? e.message : `storing a callback failed: ${String(e)}`);
       return { status: 503, body: { ResultCode: 1, ResultDesc: "Temporarily unable to store the callback; it was not accepted" } };
     }
-    count(family.name, outcome);
+    count(family.name, request.route, outcome);
     report(family, item, outcome);
     return reply(family, item, outcome);
   }

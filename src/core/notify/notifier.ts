@@ -10,6 +10,7 @@ import { createTelegramClient, type ProbeResult } from "./telegram.ts";
 import { renderNotification } from "./messages.ts";
 import { OutboxWorker } from "./outbox-worker.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./delivery-policy.ts";
+import type { MetricsRecorder } from "../metrics/recorder.ts";
 
 export interface NotifierTuning {
   batchSize: number;
@@ -35,6 +36,8 @@ export interface NotifierStatus {
 export interface Notifier {
   stop(): Promise<void>;
   status(): Promise<NotifierStatus>;
+  /** The outbox counts alone (no Telegram probe), bounded like /health's: for the metrics scrape. */
+  outboxStats(): Promise<OutboxStats | { error: string }>;
 }
 
 export interface NotifierOptions {
@@ -42,9 +45,10 @@ export interface NotifierOptions {
   config: Pick<Config, "telegram"> & Partial<Pick<Config, "results">>; // results: the low-balance threshold the alert names
   logger: ConsolaInstance;
   tuning?: Partial<NotifierTuning>;
+  metrics?: MetricsRecorder; // each delivery attempt and its send time
 }
 
-export function startNotifier({ db, config, logger, tuning }: NotifierOptions): Notifier {
+export function startNotifier({ db, config, logger, tuning, metrics }: NotifierOptions): Notifier {
   const t = { ...DEFAULT_TUNING, ...tuning };
   const queue = createOutboxQueue(db);
   // Bounded like the database check of /health: a database that hangs must not hang the health answer.
@@ -52,7 +56,7 @@ export function startNotifier({ db, config, logger, tuning }: NotifierOptions): 
   const { token, adminChatId, apiRoot, adminShowPhone } = config.telegram;
   if (!token) {
     logger.info("notifications disabled: TELEGRAM_BOT_TOKEN is not set");
-    return { stop: async () => {}, status: async () => ({ telegram: { status: "disabled" }, outbox: await outbox() }) };
+    return { stop: async () => {}, status: async () => ({ telegram: { status: "disabled" }, outbox: await outbox() }), outboxStats: outbox };
   }
   if (!adminChatId) logger.warn("ADMIN_CHAT_ID is not set: no admin alerts, only receipts to payers");
   const worker = new OutboxWorker({
@@ -60,11 +64,12 @@ export function startNotifier({ db, config, logger, tuning }: NotifierOptions): 
     render: (view) => renderNotification(view, { showPhone: adminShowPhone, lowBalanceCents: config.results?.lowBalanceCents ?? null }),
     owner: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`.slice(0, 80),
     batchSize: t.batchSize, pollMs: t.pollMs, leaseMs: t.leaseMs, sendTimeoutMs: t.sendTimeoutMs, maxPerSecond: t.maxPerSecond,
-    policy: t.policy, logger,
+    policy: t.policy, logger, metrics,
   });
   const probe = cachedProbe(createTelegramClient({ token, apiRoot, timeoutMs: t.probeTimeoutMs }).getMe, t.probeCacheMs);
   return {
     stop: () => worker.stop(),
+    outboxStats: outbox,
     async status() {
       const [me, stats] = await Promise.all([probe(), outbox()]);
       return { telegram: me.ok ? { status: "up" } : { status: "down", error: me.error }, outbox: stats };

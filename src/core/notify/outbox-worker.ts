@@ -10,6 +10,7 @@ import { OutboxHealthLog } from "./outbox-health-log.ts";
 import { TokenBucket } from "../token-bucket.ts";
 import { backoffMs } from "../backoff.ts";
 import { createNap } from "../nap.ts";
+import { NO_METRICS, type MetricsRecorder } from "../metrics/recorder.ts";
 
 export interface WorkerOptions {
   queue: OutboxQueue;
@@ -23,6 +24,7 @@ export interface WorkerOptions {
   maxPerSecond: number; // sends started per second, at most (Telegram allows a bot about 30)
   policy: RetryPolicy;
   logger: ConsolaInstance;
+  metrics?: MetricsRecorder; // each attempt's result and send time (default: none)
 }
 
 // A send starts only if it and the recording of its result fit in what is left of the lease.
@@ -31,6 +33,7 @@ const LEASE_MARGIN_MS = 1_000;
 export class OutboxWorker {
   readonly #o: WorkerOptions;
   readonly #log: OutboxHealthLog;
+  readonly #metrics: MetricsRecorder;
   readonly #pacer: TokenBucket; // below Telegram's limit for a bot, instead of running into 429s
   readonly #loop: Promise<void>;
   #stopping = false;
@@ -41,6 +44,7 @@ export class OutboxWorker {
     if (options.leaseMs < options.sendTimeoutMs + 2 * LEASE_MARGIN_MS) throw new Error("the outbox lease must outlast a send by 2 s");
     this.#o = options;
     this.#log = new OutboxHealthLog(options.logger);
+    this.#metrics = options.metrics ?? NO_METRICS;
     this.#pacer = new TokenBucket({ perSecond: options.maxPerSecond, burst: options.batchSize });
     this.#loop = this.#run();
   }
@@ -93,9 +97,13 @@ export class OutboxWorker {
     try {
       text = o.render(row.view);
     } catch (e) {
+      this.#metrics.outboxDelivery("failed", null);
       return this.#record(row, { action: "failed", error: `cannot render the message: ${reason(e)}` }, null);
     }
-    const verdict = decideDelivery(await o.telegram.send(row.recipient, text), row.attempts + 1, o.policy);
+    const started = performance.now();
+    const answer = await o.telegram.send(row.recipient, text);
+    const verdict = decideDelivery(answer, row.attempts + 1, o.policy);
+    this.#metrics.outboxDelivery(verdict.action, (performance.now() - started) / 1000);
     if (verdict.action === "retry" && verdict.rateLimited) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + verdict.delayMs);
     this.#log.telegram(verdict);
     if (verdict.action === "failed") o.logger.warn(`notification ${row.id} (${row.view.kind}) failed: ${maskDigits(verdict.error)}`);
