@@ -7,8 +7,17 @@ import beingProcessed from "../../src/core/daraja/stk/fixtures/stk_query/error_b
 import emptyMessage from "../../src/core/daraja/stk/fixtures/stk_query/error_empty_message_500.json" with { type: "text" };
 import spikeArrest from "../../src/core/daraja/stk/fixtures/stk_query/error_spike_arrest.json" with { type: "text" };
 
-/** How one query is answered. `unauthorized` answers 401 as for an expired token. */
-export type DarajaAnswer = "success" | "cancelled" | "pending500" | "pending500-empty" | "pending4999" | "spike-arrest" | "quota" | "unauthorized";
+/** How one query is answered. `unauthorized` answers 401 as for an expired token. `timeout1037`, `insufficient1` and
+ * `undocumented` are final answers shaped as the success fixture, with ResultCode 1037, 1 and 7777. */
+export type DarajaAnswer = "success" | "cancelled" | "pending500" | "pending500-empty" | "pending4999" | "spike-arrest" | "quota" | "unauthorized"
+  | "timeout1037" | "insufficient1" | "undocumented";
+
+// Final answers the fixtures lack: the success fixture's shape with another code (Daraja sends codes as strings here).
+const OTHER_FINALS: Record<string, { ResultCode: string; ResultDesc: string }> = {
+  timeout1037: { ResultCode: "1037", ResultDesc: "DS timeout user cannot be reached" },
+  insufficient1: { ResultCode: "1", ResultDesc: "The balance is insufficient for the transaction." },
+  undocumented: { ResultCode: "7777", ResultDesc: "Something Daraja never documented" },
+};
 
 const FILES: Record<string, unknown> = { success, cancelled, pending4999: processing4999, pending500: beingProcessed, "pending500-empty": emptyMessage, "spike-arrest": spikeArrest };
 
@@ -23,6 +32,8 @@ export class FakeDaraja {
   readonly queries: ReceivedQuery[] = [];
   oauthCalls = 0;
   mode: DarajaAnswer = "success"; // for IDs without a script, or whose script ran out
+  /** Runs before each query is answered (after it is recorded): a test can hold an answer back while it acts. */
+  beforeAnswer: ((checkoutRequestId: string) => Promise<void> | void) | null = null;
   readonly #scripts = new Map<string, DarajaAnswer[]>();
   readonly #valid = new Set<string>(); // tokens issued and not revoked
   #server: Server<unknown> | null = null;
@@ -97,6 +108,7 @@ export class FakeDaraja {
     const script = this.#scripts.get(id);
     const answer: DarajaAnswer = !tokenOk ? "unauthorized" : script !== undefined && script.length > 0 ? (script.length > 1 ? (script.shift() as DarajaAnswer) : (script[0] as DarajaAnswer)) : this.mode;
     this.queries.push({ checkoutRequestId: id, authorization, body, answer });
+    if (tokenOk) await this.beforeAnswer?.(id);
     return respond(answer, id);
   }
 }
@@ -104,7 +116,8 @@ export class FakeDaraja {
 function respond(answer: DarajaAnswer, id: string): Response {
   if (answer === "unauthorized") return Response.json({ requestId: "fake-401", errorCode: "404.001.03", errorMessage: "Invalid Access Token" }, { status: 401 });
   if (answer === "quota") return Response.json({ requestId: "fake-quota", errorCode: "500.003.03", errorMessage: "Error Occurred: Quota Violation" }, { status: 500 });
-  const fixture = JSON.parse(String(FILES[answer])) as Record<string, unknown>;
+  const other = OTHER_FINALS[answer];
+  const fixture = { ...(JSON.parse(String(FILES[other === undefined ? answer : "success"])) as Record<string, unknown>), ...other };
   if ("errorCode" in fixture) return Response.json(fixture, { status: 500 });
   return Response.json({ ...fixture, CheckoutRequestID: id });
 }

@@ -1,0 +1,94 @@
+// One reconciliation pass (issue 13 item 1): asks Daraja about every payment whose callback never came (and every
+// stored Unknown), records each final answer as the payment's outcome, and reports what is left unresolved.
+import type { Database } from "../store/database.ts";
+import type { NotifyTargets } from "../notify/notification-plan.ts";
+import type { StkQueryAnswer } from "../daraja-api/stk-answer.ts";
+import { findCandidates, type Candidate } from "./reconcile-sql.ts";
+import { decideNow, recordAnswer } from "./reconcile-write.ts";
+import { decideQueryAnswer, type ReconcileAction } from "./reconcile-decide.ts";
+
+/** What happened to one payment. `would-*`: a dry run's view of what a real run would do. */
+export type ReconcileResult = "recovered" | "conflict" | "already-final" | "pending" | "unresolved" | "unreachable";
+
+export interface ReconcileItem {
+  checkoutRequestId: string;
+  storedStatus: string | null; // before the pass; null: no transactions row
+  result: ReconcileResult;
+  status: string | null; // the outcome Daraja named (recovered, conflict, already-final)
+  resultCode: string | null;
+  detail: string;
+}
+
+export interface ReconcileReport {
+  dryRun: boolean;
+  checked: number;
+  recovered: number;
+  conflicts: number;
+  alreadyFinal: number;
+  unresolved: number; // pending + unresolved + unreachable: exit 1 when not 0
+  unreachable: number; // Daraja could not be asked (network, HTTP error, OAuth)
+  items: ReconcileItem[];
+}
+
+export interface ReconcilePass {
+  db: Database;
+  query(checkoutRequestId: string): Promise<StkQueryAnswer>;
+  notify: NotifyTargets;
+  afterMs: number;
+  since?: Date | null;
+  limit?: number; // default 500
+  dryRun?: boolean;
+  onResult?: (item: ReconcileItem) => void; // each payment as it is settled, e.g. for metrics
+}
+
+export const DEFAULT_LIMIT = 500;
+
+export async function runReconcile(p: ReconcilePass): Promise<ReconcileReport> {
+  const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since: p.since ?? null, limit: p.limit ?? DEFAULT_LIMIT });
+  const items: ReconcileItem[] = [];
+  let failures = 0; // in a row: Daraja is down or the credentials are wrong, and each further query would wait too
+  // One after the other: the query client paces calls anyway, and a pass stays gentle on the database.
+  for (const c of candidates) {
+    const item = failures >= GIVE_UP_AFTER ? notAsked(c) : await reconcileOne(p, c);
+    failures = item.result === "unreachable" ? failures + 1 : 0;
+    items.push(item);
+    p.onResult?.(item);
+  }
+  return summarise(items, p.dryRun === true);
+}
+
+/** Consecutive failed queries after which a pass stops asking (the rest are unresolved, asked next time). */
+export const GIVE_UP_AFTER = 3;
+
+async function reconcileOne(p: ReconcilePass, c: Candidate): Promise<ReconcileItem> {
+  const answer = await p.query(c.checkoutRequestId);
+  if (answer.kind !== "final") return itemOf(c, decideQueryAnswer(undefined, answer), answer);
+  const action = p.dryRun ? await decideNow(p.db, c, answer) : await recordAnswer(p.db, { candidate: c, answer, notify: p.notify });
+  return itemOf(c, action, answer);
+}
+
+function notAsked(c: Candidate): ReconcileItem {
+  return { checkoutRequestId: c.checkoutRequestId, storedStatus: c.storedStatus, result: "unreachable", status: null, resultCode: null, detail: `not asked: the last ${GIVE_UP_AFTER} queries failed` };
+}
+
+function itemOf(c: Candidate, action: ReconcileAction, answer: StkQueryAnswer): ReconcileItem {
+  const base = { checkoutRequestId: c.checkoutRequestId, storedStatus: c.storedStatus, resultCode: answer.kind === "final" ? answer.resultCode : null };
+  switch (action.kind) {
+    case "record":
+      return { ...base, result: "recovered", status: action.status, detail: `callback missing — recovered by query: ${action.status}${c.storedStatus ? ` (was ${c.storedStatus})` : ""}` };
+    case "conflict":
+      return { ...base, result: "conflict", status: action.status, detail: `Daraja says ${action.status}, stored state kept: conflict alert` };
+    case "already-final":
+      return { ...base, result: "already-final", status: action.status, detail: `already ${action.status} (its callback arrived)` };
+    case "unresolved":
+      return { ...base, result: action.reason === "pending" ? "pending" : action.reason === "error" ? "unreachable" : "unresolved", status: null, detail: action.detail };
+  }
+}
+
+function summarise(items: ReconcileItem[], dryRun: boolean): ReconcileReport {
+  const count = (...r: ReconcileResult[]) => items.filter((i) => r.includes(i.result)).length;
+  return {
+    dryRun, checked: items.length, recovered: count("recovered"), conflicts: count("conflict"), alreadyFinal: count("already-final"),
+    unresolved: count("pending", "unresolved", "unreachable"), unreachable: count("unreachable"), items,
+  };
+}

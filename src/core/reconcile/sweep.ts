@@ -1,0 +1,90 @@
+// The reconciliation inside `serve` (MPESA_CB_RECONCILE=on): a pass every MPESA_CB_RECONCILE_INTERVAL_S, with the
+// same Daraja client (undici, OAuth cache, rate limit) as the confirmer; runOnce() for tests, stop() on shutdown.
+import type { Database } from "../store/database.ts";
+import { reason } from "../store/database.ts";
+import type { NotifyTargets } from "../notify/notification-plan.ts";
+import { createStkQueryClient, type DarajaCredentials } from "../daraja-api/stk-query.ts";
+import { createNap } from "../nap.ts";
+import { runReconcile, type ReconcileItem, type ReconcileReport } from "./reconcile.ts";
+import type { ReconcileSettings } from "./reconcile-settings.ts";
+
+export interface SweepConfig {
+  confirm: DarajaCredentials & { ratePerSecond?: number }; // Config["confirm"]: the credentials and the query rate
+  reconcile: ReconcileSettings; // Config["reconcile"] once config.ts has it; parseReconcileSettings(env) until then
+}
+
+export interface SweepLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface ReconcileSweep {
+  /** One pass now (waits for a pass in progress first): what it found and did. */
+  runOnce(): Promise<ReconcileReport>;
+  /** No further pass; waits for the one in progress; closes the HTTP client. */
+  stop(): Promise<void>;
+}
+
+export interface SweepOptions {
+  db: Database;
+  config: SweepConfig;
+  logger: SweepLogger;
+  notify: NotifyTargets;
+  onResult?: (item: ReconcileItem) => void; // each payment a pass settles or leaves, e.g. for metrics
+  firstDelayMs?: number; // the first pass after start (default 30 s: the server has started and replayed its spool)
+  loop?: boolean; // default: config.reconcile.enabled; false: only runOnce() (tests)
+}
+
+export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
+  const client = createStkQueryClient(o.config.confirm, { ratePerSecond: o.config.confirm.ratePerSecond });
+  const once = async (): Promise<ReconcileReport> => {
+    const report = await runReconcile({ db: o.db, query: (id) => client.query(id), notify: o.notify, afterMs: o.config.reconcile.afterMs, onResult: o.onResult });
+    logReport(o.logger, report);
+    return report;
+  };
+  let chain: Promise<unknown> = Promise.resolve(); // passes run one after the other, never two at once
+  const pass = (): Promise<ReconcileReport> => {
+    const run = chain.then(once);
+    chain = run.catch(() => {});
+    return run;
+  };
+  let stopping = false;
+  const nap = createNap();
+  async function loop(): Promise<void> {
+    await nap.sleep(o.firstDelayMs ?? 30_000);
+    while (!stopping) {
+      await pass().catch((e: unknown) => o.logger.warn(`reconcile: cannot read or update the payments: ${reason(e)}`));
+      if (!stopping) await nap.sleep(o.config.reconcile.intervalMs);
+    }
+  }
+  const running = o.loop ?? o.config.reconcile.enabled ? loop() : Promise.resolve();
+  let stopped: Promise<void> | null = null;
+  return {
+    runOnce: pass,
+    stop() {
+      stopping = true;
+      nap.wake();
+      stopped ??= running.then(async () => {
+        await chain;
+        await client.close();
+      });
+      return stopped;
+    },
+  };
+}
+
+function logReport(logger: SweepLogger, r: ReconcileReport): void {
+  for (const i of r.items) {
+    const line = `reconcile: ${i.checkoutRequestId}: ${i.detail}`;
+    if (i.result === "recovered" || i.result === "conflict" || i.result === "unreachable") logger.warn(line);
+    else logger.debug(line);
+  }
+  if (r.checked > 0) logger.info(`reconcile: ${summaryLine(r)}`);
+}
+
+/** One line: what a pass checked and did (the CLI prints it too). */
+export function summaryLine(r: ReconcileReport): string {
+  const parts = [`checked ${r.checked}`, `recovered ${r.recovered}`, `conflicts ${r.conflicts}`, `already settled ${r.alreadyFinal}`, `unresolved ${r.unresolved}`];
+  return `${r.dryRun ? "dry run (nothing written): " : ""}${parts.join(", ")}`;
+}
