@@ -5,6 +5,7 @@ import type { C2bNotificationView, NotificationView, OutboxView, PaymentFacts } 
 import { bold, code, escapeHtml, field, fieldHtml, formatNairobiTime, lines } from "./html.ts";
 import { formatC2bAdminAlert, formatC2bRejectedAlert } from "./c2b-messages.ts";
 import { renderResultNotification } from "./result-messages.ts";
+import { isSimulatedId } from "../simulate/ids.ts";
 
 export interface MessageOptions {
   showPhone: boolean; // admin alerts show full phone numbers (MPESA_CB_ADMIN_SHOW_PHONE); masked otherwise
@@ -20,7 +21,18 @@ const HEADLINES: Readonly<Record<string, string>> = {
   Unknown: "❓ Payment outcome unknown: reconcile it with M-Pesa",
 };
 
+/** Every message; one about a payment `simulate` made says so first: it must never pass for real money. */
 export function renderNotification(view: OutboxView, options: MessageOptions): string {
+  const text = renderOne(view, options);
+  return isSimulatedId(idOf(view)) ? `${bold("🧪 SIMULATED (mpesa-cb simulate): no real money moved")}\n${text}` : text;
+}
+
+function idOf(view: OutboxView): string | null {
+  if (view.family === "result") return view.result.originatorConversationId;
+  return view.family === "c2b" ? view.payment.transId : view.payment.checkoutRequestId;
+}
+
+function renderOne(view: OutboxView, options: MessageOptions): string {
   if (view.family === "result") return renderResultNotification(view, options);
   if (view.kind === "receipt") return formatReceipt(view);
   if (view.family === "c2b") return view.kind === "conflict" ? formatC2bRejectedAlert(view, options) : formatC2bAdminAlert(view, options);

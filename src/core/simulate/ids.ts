@@ -6,6 +6,18 @@
  */
 export const SIMULATED_PREFIX = "ws_CO_SIM";
 
+/** Every simulated OriginatorConversationID (the key of a daraja_results row, `result_key`) starts with this. */
+export const SIMULATED_RESULT_PREFIX = "SIM-";
+
+// A simulated receipt is SIM, the run tag (12) and a counter: longer than any M-Pesa receipt (10 characters).
+const SIMULATED_RECEIPT = /^SIM[0-9A-Z]{13,}$/;
+
+/** Whether an id is one `simulate` made (a CheckoutRequestID, a receipt or TransID, an OriginatorConversationID). */
+export function isSimulatedId(id: string | null | undefined): boolean {
+  if (id === null || id === undefined) return false;
+  return id.startsWith(SIMULATED_PREFIX) || id.startsWith(SIMULATED_RESULT_PREFIX) || SIMULATED_RECEIPT.test(id);
+}
+
 /** The IDs one simulated payment carries. */
 export interface SimIds {
   checkoutRequestId: string;

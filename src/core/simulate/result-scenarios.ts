@@ -7,11 +7,10 @@ import { resultFixtures } from "../daraja/result/fixtures.ts";
 import type { ResultApi } from "../daraja/result/result-codes.ts";
 import { checkRejected, showReply } from "./checks.ts";
 import { postTo, type Reply } from "./http.ts";
-import type { SimIds } from "./ids.ts";
+import { SIMULATED_RESULT_PREFIX, type SimIds } from "./ids.ts";
 import { failed, passed, type Scenario } from "./scenario.ts";
 
-/** Every simulated OriginatorConversationID (the key of a daraja_results row, `result_key`) starts with this. */
-export const SIMULATED_RESULT_PREFIX = "SIM-";
+export { SIMULATED_RESULT_PREFIX } from "./ids.ts";
 
 type Route = "result" | "timeout";
 type Json = Record<string, unknown>;

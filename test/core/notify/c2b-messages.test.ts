@@ -110,3 +110,12 @@ describe("C2B receipt to the payer", () => {
     expect(htmlProblem(text)).toBeNull();
   });
 });
+
+test("a payment simulate made (TransID SIM + run tag) says so first, in the alert and the receipt", () => {
+  for (const v of [view({}, { transId: "SIMABCDEFGHIJKL7" }), view({ kind: "receipt" }, { transId: "SIMABCDEFGHIJKL7" })]) {
+    const text = renderNotification(v, masked);
+    expect(text.split("\n")[0]).toBe("<b>🧪 SIMULATED (mpesa-cb simulate): no real money moved</b>");
+    expect(htmlProblem(text)).toBeNull();
+  }
+  expect(renderNotification(view(), masked)).not.toContain("SIMULATED");
+});

@@ -130,3 +130,20 @@ describe("Daraja's confirmation disagrees (confirm:<verdict>)", () => {
     expect(htmlProblem(text)).toBeNull();
   });
 });
+
+describe("simulated payments never pass for real money", () => {
+  const SIM_LINE = "<b>🧪 SIMULATED (mpesa-cb simulate): no real money moved</b>";
+  test("an STK alert and receipt about a ws_CO_SIM… payment say so first", () => {
+    const sim = payment({ checkoutRequestId: "ws_CO_SIMabcdefghijkl0", receipt: "SIMABCDEFGHIJKL0" });
+    for (const v of [view({ payment: sim }), view({ kind: "receipt", payment: sim })]) {
+      const text = renderNotification(v, masked);
+      expect(text.split("\n")[0]).toBe(SIM_LINE);
+      expect(htmlProblem(text)).toBeNull();
+    }
+  });
+
+  test("a real payment's alert does not, even with a receipt that starts SIM (an M-Pesa receipt is 10 characters)", () => {
+    const text = renderNotification(view({ payment: payment({ receipt: "SIM4K2L9QX" }) }), masked);
+    expect(text).not.toContain("SIMULATED");
+  });
+});

@@ -257,3 +257,8 @@ describe("never a receipt, never a secret", () => {
     expectLines(text, [`Result: 2040 (${escaped})`, `Receiver: 2547******04 - ${escaped}`]);
   });
 });
+
+test("a result simulate made (OriginatorConversationID SIM-…) says so first", () => {
+  expect(render(view({}, { originatorConversationId: "SIM-abcdefghijkl-0" })).split("\n")[0]).toBe("<b>🧪 SIMULATED (mpesa-cb simulate): no real money moved</b>");
+  expect(render(view())).not.toContain("SIMULATED (mpesa-cb simulate)");
+});
