@@ -1,6 +1,7 @@
 // Which callback_logs rows a replay reads, and whether each may be replayed: never a request the edge refused
 // (source, size, content type: DESIGN.md, refused input never becomes money), nor an unsolicited success refused by
-// MPESA_CB_UNSOLICITED=reject, nor a validation request (Daraja had its answer live), nor a replay row itself.
+// MPESA_CB_UNSOLICITED=reject, nor a validation request (Daraja had its answer live), nor a replay row itself, nor
+// reconcile's record of a query answer.
 import { QueryTypes } from "sequelize";
 import type { Database } from "../store/database.ts";
 import { inList } from "../store/raw-sql.ts";
@@ -8,6 +9,7 @@ import { sqlTime } from "../store/callback-log-sql.ts";
 import { BODY_SIZE_PROBLEM, CONTENT_TYPE_PROBLEM, SOURCE_PROBLEM } from "../ingest/batch-plan.ts";
 import { FAMILIES } from "../daraja/registry.ts";
 import { c2bValidationFamily } from "../daraja/c2b/validation.ts";
+import { RECONCILE_ROUTE } from "../reconcile/reconcile-sql.ts";
 
 export interface ReplaySelection {
   ids?: readonly string[]; // row ids (digits) or request ids
@@ -67,8 +69,8 @@ function whereOf(s: ReplaySelection): { where: string; values: unknown[] } {
     parts.push(`(${either.filter((p) => p !== "").join(" OR ")})`);
     values.push(...rowIds, ...requestIds);
   } else {
-    // A replay row is replayed only when named: a range or an outcome selects what Daraja sent.
-    parts.push(`(route IS NULL OR route NOT LIKE '${REPLAY_ROUTE}%')`);
+    // A replay row (or a reconcile query's answer) is read only when named: a range or an outcome selects what Daraja sent.
+    parts.push(`(route IS NULL OR (route NOT LIKE '${REPLAY_ROUTE}%' AND route <> '${RECONCILE_ROUTE}'))`);
   }
   if (s.from !== undefined) (parts.push("COALESCE(received_at, created_at) >= ?"), values.push(sqlTime(s.from)));
   if (s.to !== undefined) (parts.push("COALESCE(received_at, created_at) < ?"), values.push(sqlTime(s.to)));
@@ -104,6 +106,7 @@ const KNOWN = new Set(FAMILIES.map((f) => f.name));
 /** Why a row is not replayed; null when it may be. */
 export function whyNotReplayable(row: LoggedCallback): string | null {
   if (row.route?.startsWith(REPLAY_ROUTE)) return `it is itself a replay (${row.route.slice(0, 60)}): replay the original row`;
+  if (row.route === RECONCILE_ROUTE) return "an answer to reconcile's query, not a callback: there is nothing to replay";
   if (row.outcome === "refused") return "an unsolicited success refused by MPESA_CB_UNSOLICITED=reject; a refused request is never replayed";
   const edge = edgeRefusal(row);
   if (edge !== null) return `refused at the edge: ${edge}; a refused request is never replayed`;

@@ -129,6 +129,10 @@ describe.each(await testDialects())("replay on %s", (dialect) => {
     expect(await rows({})).toEqual([a, b, c, d]);
     const named = await replay({ ids: [String(replayRow?.id)] });
     expect(named.entries.map((e) => [e.action, e.detail.startsWith("it is itself a replay")])).toEqual([["skipped", true]]);
+    // Reconcile's record of a query answer is not a callback: never selected by a range, skipped when named.
+    const query = await insertLog(fresh.db, { raw: "{\"ResultCode\":\"0\"}", route: "reconcile", outcome: "new", httpStatus: null });
+    expect(await rows({})).toEqual([a, b, c, d]);
+    expect((await replay({ ids: [String(query)] })).entries.map((e) => e.detail)).toEqual(["an answer to reconcile's query, not a callback: there is nothing to replay"]);
   });
 
   test("a validation request and a body already purged are skipped with their reason", async () => {
