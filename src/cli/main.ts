@@ -7,6 +7,8 @@ import { registerServe } from "./serve.ts";
 import { registerMigrate } from "./migrate.ts";
 import { registerSimulate } from "./simulate.ts";
 import { registerHealth } from "./health.ts";
+import { registerReconcile } from "./reconcile.ts";
+import { registerReplay } from "./replay.ts";
 import { VERSION_LINE } from "./version.ts";
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerSimulate(program);
   registerHealth(program);
+  registerReconcile(program);
+  registerReplay(program);
   for (const cmd of [program, ...program.commands]) addVersion(cmd);
   return program;
 }
