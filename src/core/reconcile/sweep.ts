@@ -3,7 +3,7 @@
 import type { Database } from "../store/database.ts";
 import { reason } from "../store/database.ts";
 import type { NotifyTargets } from "../notify/notification-plan.ts";
-import { createStkQueryClient, type DarajaCredentials } from "../daraja-api/stk-query.ts";
+import { createStkQueryClient, type DarajaCredentials, type StkQueryAnswer } from "../daraja-api/stk-query.ts";
 import { createNap } from "../nap.ts";
 import { runReconcile, type ReconcileItem, type ReconcileReport } from "./reconcile.ts";
 import type { ReconcileSettings } from "./reconcile-settings.ts";
@@ -32,6 +32,7 @@ export interface SweepOptions {
   logger: SweepLogger;
   notify: NotifyTargets;
   onResult?: (item: ReconcileItem) => void; // each payment a pass settles or leaves, e.g. for metrics
+  onQuery?: (answer: StkQueryAnswer["kind"]) => void; // each Daraja answer (final, pending, throttled, error), e.g. for metrics
   firstDelayMs?: number; // the first pass after start (default 30 s: the server has started and replayed its spool)
   loop?: boolean; // default: config.reconcile.enabled; false: only runOnce() (tests)
 }
@@ -39,7 +40,12 @@ export interface SweepOptions {
 export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
   const client = createStkQueryClient(o.config.confirm, { ratePerSecond: o.config.confirm.ratePerSecond });
   const once = async (): Promise<ReconcileReport> => {
-    const report = await runReconcile({ db: o.db, query: (id) => client.query(id), notify: o.notify, afterMs: o.config.reconcile.afterMs, onResult: o.onResult });
+    const query = async (id: string): Promise<StkQueryAnswer> => {
+      const answer = await client.query(id);
+      o.onQuery?.(answer.kind);
+      return answer;
+    };
+    const report = await runReconcile({ db: o.db, query, notify: o.notify, afterMs: o.config.reconcile.afterMs, onResult: o.onResult });
     logReport(o.logger, report);
     return report;
   };
