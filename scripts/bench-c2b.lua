@@ -1,5 +1,6 @@
--- wrk script: unique C2B confirmations (BENCH_ROUTE=/c2b/confirmation) or validation requests (/c2b/validation),
--- each thread with its own TransID range; the last second sends GET / so that nothing is in flight when wrk stops.
+-- wrk script: unique C2B confirmations (BENCH_ROUTE=/c2b/confirmation), validation requests (/c2b/validation) or
+-- B2C payout results (/results/b2c), each thread with its own id range; the last second sends GET / so that nothing
+-- is in flight when wrk stops.
 -- Env: BENCH_RUN (TransID prefix), BENCH_SECONDS (the -d value), BENCH_ROUTE.
 local run = os.getenv("BENCH_RUN") or "X"
 local seconds = tonumber(os.getenv("BENCH_SECONDS") or "10")
@@ -31,6 +32,14 @@ function request()
   if tail() then return wrk.format("GET", "/") end
   seq = seq + 1
   local id = "B" .. run .. "T" .. tid .. "N" .. seq
+  if route == "/results/b2c" then
+    local body = '{"Result":{"ResultType":0,"ResultCode":0,"ResultDesc":"The service request is processed successfully.",' ..
+      '"OriginatorConversationID":"bench-' .. id .. '","ConversationID":"AG_' .. id .. '","TransactionID":"' .. id .. '",' ..
+      '"ResultParameters":{"ResultParameter":[{"Key":"TransactionAmount","Value":500},{"Key":"TransactionReceipt","Value":"' .. id .. '"},' ..
+      '{"Key":"ReceiverPartyPublicName","Value":"254700000004 - BENCH"},{"Key":"TransactionCompletedDateTime","Value":"15.01.2025 12:30:45"},' ..
+      '{"Key":"B2CUtilityAccountAvailableFunds","Value":98500},{"Key":"B2CWorkingAccountAvailableFunds","Value":150000}]}}}'
+    return wrk.format("POST", route, headers, body)
+  end
   local body = '{"TransactionType":"Pay Bill","TransID":"' .. id .. '","TransTime":"20250115120501","TransAmount":"250.00",' ..
     '"BusinessShortCode":"600000","BillRefNumber":"INV-000123","InvoiceNumber":"","OrgAccountBalance":"10250.00",' ..
     '"ThirdPartyTransID":"","MSISDN":"2547 ***** 001","FirstName":"BENCH","MiddleName":"","LastName":""}'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# C2B beside STK on MariaDB, in one run (issue 11's closing figures): unique STK successes, then unique C2B
-# confirmations, each at 64 connections for 10 s; then C2B confirmations at 60 connections while 4 connections ask
+# C2B and B2C results beside STK on MariaDB, in one run (issues 11 and 12): unique STK successes, unique C2B
+# confirmations, unique B2C payout results, each at 64 connections for 10 s; then C2B confirmations at 60 connections while 4 connections ask
 # /c2b/validation, for the validation answer's p50/p99 under that load. Needs wrk (Debian) and the local MariaDB.
 # Usage: bash scripts/bench-c2b.sh [mysql://root@127.0.0.1:3306/test]
 set -euo pipefail
@@ -25,6 +25,9 @@ echo "$(line "$out")  $(grep Requests/sec <<<"$out")  stored=$(stored transactio
 echo "== C2B confirmations, 64 connections, 10 s"
 out=$(BENCH_RUN="C$run" BENCH_SECONDS=10 BENCH_ROUTE=/c2b/confirmation wrk -t2 -c64 -d10s --latency -s scripts/bench-c2b.lua "http://127.0.0.1:$port")
 echo "$(line "$out")  $(grep Requests/sec <<<"$out")  stored=$(stored c2b_payments)"
+echo "== B2C payout results, 64 connections, 10 s"
+out=$(BENCH_RUN="R$run" BENCH_SECONDS=10 BENCH_ROUTE=/results/b2c wrk -t2 -c64 -d10s --latency -s scripts/bench-c2b.lua "http://127.0.0.1:$port")
+echo "$(line "$out")  $(grep Requests/sec <<<"$out")  stored=$(stored daraja_results)"
 echo "== C2B confirmations at 60 connections, with validation requests on 4 connections, 10 s"
 BENCH_RUN="D$run" BENCH_SECONDS=10 BENCH_ROUTE=/c2b/confirmation wrk -t1 -c60 -d10s --latency -s scripts/bench-c2b.lua "http://127.0.0.1:$port" >/tmp/bench-c2b-load.txt &
 load=$!
