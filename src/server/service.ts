@@ -28,6 +28,7 @@ import { RESULT_FAMILIES } from "../core/daraja/result/family.ts";
 import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 import { createMetrics, type Metrics } from "../core/metrics/metrics.ts";
+import { FAMILIES } from "../core/daraja/registry.ts";
 
 export interface Service {
   url: string;
@@ -84,7 +85,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   const results = createResultStore(db, { notify, lowBalanceCents: config.results.lowBalanceCents });
   for (const family of RESULT_FAMILIES) stores.set(family.name, results);
   const deciders = new Map([[c2bValidationFamily.name, createC2bDecider(db, config.c2b)]]);
-  const metrics = createMetrics({ version });
+  const metrics = createMetrics({ version, callbackRoutes: FAMILIES.flatMap((f) => f.routes.map((route) => ({ family: f.name, route }))) });
   const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger, metrics });
   const replay = startReplay({
     spool, write: (requests) => ingest.writeToDatabase(requests), alreadyStored: (ids) => findLoggedRequestIds(db, ids), logger, batchSize: config.batchMax,

@@ -25,7 +25,11 @@ export interface Metrics extends MetricsRecorder {
 export interface MetricsOptions {
   version: string;
   scrapeTimeoutMs?: number; // default 2 s: a scrape never waits longer on the database
+  callbackRoutes?: readonly { family: string; route: string }[]; // their alerting outcomes are shown at 0 from the start
 }
+
+// Series an alert watches with increase(): present at 0 from the start, so that their first event is an increase.
+const ALERTED_OUTCOMES = ["quarantined", "unavailable"];
 
 const SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 5000]; // up to MPESA_CB_BATCH_MAX's maximum
 const COMMIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -51,6 +55,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const verdicts = counter("confirm_verdicts_total", "Daraja confirmation verdicts recorded, by verdict (verified, mismatch, unverifiable).", ["verdict"]);
   const reconciled = counter("reconcile_total", "Payments the reconcile sweep looked at, by result.", ["result"]);
   const scrape = scrapeGauges(gauge, options.scrapeTimeoutMs ?? 2_000);
+  for (const { family, route } of options.callbackRoutes ?? []) for (const outcome of ALERTED_OUTCOMES) callbacks.labels(family, route, outcome).inc(0);
+  http.labels("callback", "503").inc(0);
+  for (const result of ["sent", "retry", "failed"]) deliveries.labels(result).inc(0);
+  for (const answer of ["final", "pending", "throttled", "error"]) queries.labels("confirm", answer).inc(0);
+  for (const verdict of ["verified", "mismatch", "unverifiable"]) verdicts.labels(verdict).inc(0);
 
   // Children are looked up once per label combination, then reused: the hot path only increments.
   const callbackChild = memo3((family: string, route: string, outcome: string) => callbacks.labels(family, routeLabel(route), outcome));

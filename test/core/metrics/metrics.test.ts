@@ -90,3 +90,15 @@ test("two services in one process count apart", async () => {
   expect(valueOf(await scrape(a), "mpesa_cb_callbacks_total", { family: "stk", route: "/mpesa/callback", outcome: "new" })).toBe(1);
   expect(valueOf(await scrape(b), "mpesa_cb_callbacks_total", { family: "stk", route: "/mpesa/callback", outcome: "new" })).toBe(0);
 });
+
+test("the series alerts watch with increase() exist at 0 from the start, so that their first event shows", async () => {
+  const f = await scrape(createMetrics({ version: "t", callbackRoutes: [{ family: "stk", route: "/mpesa/callback" }, { family: "b2c-result", route: "/results/b2c" }] }));
+  const zero = (name: string, labels: Record<string, string>) => expect([name, labels, f.get(name)?.samples.some((s) => JSON.stringify(s.labels) === JSON.stringify(labels) && s.value === 0)]).toEqual([name, labels, true]);
+  for (const family of [["stk", "/mpesa/callback"], ["b2c-result", "/results/b2c"]] as const) {
+    for (const outcome of ["quarantined", "unavailable"]) zero("mpesa_cb_callbacks_total", { family: family[0], route: family[1], outcome });
+  }
+  zero("mpesa_cb_http_responses_total", { route_class: "callback", status: "503" });
+  zero("mpesa_cb_outbox_deliveries_total", { result: "failed" });
+  zero("mpesa_cb_daraja_queries_total", { caller: "confirm", answer: "error" });
+  for (const verdict of ["mismatch", "unverifiable"]) zero("mpesa_cb_confirm_verdicts_total", { verdict });
+});
