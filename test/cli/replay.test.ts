@@ -1,30 +1,13 @@
 // `mpesa-cb replay` as the command parses and runs it (its own commander program), on SQLite and MariaDB: the
 // parser-fix use case end to end, --dry-run --json writing nothing, exit codes and the errors for a wrong call.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { Command, CommanderError } from "commander";
+import { CommanderError } from "commander";
 import { registerReplay } from "../../src/cli/replay.ts";
 import { isAppError } from "../../src/core/errors.ts";
 import { successBody, uniqueId } from "../support/callbacks.ts";
 import { testDialects } from "../support/databases.ts";
 import { freshDatabase, insertLog, select, snapshot, type Fresh } from "../core/maintenance/maintenance-db.ts";
-
-/** Runs `replay <args>` in this process; returns the exit code and what it printed on stdout. */
-export async function runCommand(register: (p: Command) => void, args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command("mpesa-cb").exitOverride();
-  register(program);
-  let out = "";
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } finally {
-    process.stdout.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out };
-}
+import { runCommand } from "../core/maintenance/run-command.ts";
 
 const replay = (args: string[]) => runCommand(registerReplay, ["replay", ...args]);
 
