@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { OutboxStats } from "../store/outbox-queue.ts";
 import { withTimeout } from "../with-timeout.ts";
 import { memo2, memo3 } from "./memo.ts";
+import { Tally } from "./tally.ts";
 import type { MetricsRecorder } from "./recorder.ts";
 
 export const PREFIX = "mpesa_cb_";
@@ -41,12 +42,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
   // Standard names (process_*, nodejs_*), so that stock Node.js dashboards work; ours all start with mpesa_cb_.
   collectDefaultMetrics({ register });
   const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name: PREFIX + name, help, labelNames, registers });
+  // Counted on every request: plain numbers, copied into the counter at scrape time.
+  const tallied = <L extends string>(name: string, help: string, labelNames: L[], tally: Tally<L>) =>
+    new Counter<L>({ name: PREFIX + name, help, labelNames, registers, collect() { tally.copyInto(this); } });
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name: PREFIX + name, help, labelNames, registers });
   const histogram = (name: string, help: string, buckets: number[], labelNames: string[] = []) => new Histogram({ name: PREFIX + name, help, buckets, labelNames, registers });
 
   gauge("build_info", "Always 1; the version label says which mpesa-cb runs.", ["version"]).set({ version: options.version }, 1);
-  const callbacks = counter("callbacks_total", "Callbacks received, by family, route (never the path token) and outcome.", ["family", "route", "outcome"]);
-  const http = counter("http_responses_total", "HTTP answers, by route class (callback, health, metrics, other) and status.", ["route_class", "status"]);
+  const callbacks = new Tally<"family" | "route" | "outcome">();
+  tallied("callbacks_total", "Callbacks received, by family, route (never the path token) and outcome.", ["family", "route", "outcome"], callbacks);
+  const http = new Tally<"route_class" | "status">();
+  tallied("http_responses_total", "HTTP answers, by route class (callback, health, metrics, other) and status.", ["route_class", "status"], http);
   const batchSize = histogram("batch_size", "Callbacks per group-commit batch, by where it was made durable (database or spool).", SIZE_BUCKETS, ["to"]);
   const commitSeconds = histogram("commit_duration_seconds", "How long a group-commit batch took to become durable, by where.", COMMIT_BUCKETS, ["to"]);
   const deliveries = counter("outbox_deliveries_total", "Telegram notification attempts by this instance, by result (sent, retry, failed).", ["result"]);
@@ -55,21 +61,21 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const verdicts = counter("confirm_verdicts_total", "Daraja confirmation verdicts recorded, by verdict (verified, mismatch, unverifiable).", ["verdict"]);
   const reconciled = counter("reconcile_total", "Payments the reconcile sweep looked at, by result.", ["result"]);
   const scrape = scrapeGauges(gauge, options.scrapeTimeoutMs ?? 2_000);
-  for (const { family, route } of options.callbackRoutes ?? []) for (const outcome of ALERTED_OUTCOMES) callbacks.labels(family, route, outcome).inc(0);
-  http.labels("callback", "503").inc(0);
+  for (const { family, route } of options.callbackRoutes ?? []) for (const outcome of ALERTED_OUTCOMES) callbacks.cell({ family, route, outcome });
+  http.cell({ route_class: "callback", status: "503" });
   for (const result of ["sent", "retry", "failed"]) deliveries.labels(result).inc(0);
   for (const answer of ["final", "pending", "throttled", "error"]) queries.labels("confirm", answer).inc(0);
   for (const verdict of ["verified", "mismatch", "unverifiable"]) verdicts.labels(verdict).inc(0);
 
-  // Children are looked up once per label combination, then reused: the hot path only increments.
-  const callbackChild = memo3((family: string, route: string, outcome: string) => callbacks.labels(family, routeLabel(route), outcome));
-  const httpChild = memo2((routeClass: string, status: number) => http.labels(routeClass, String(status)));
+  // A cell per label combination, found by map lookups: the request path only increments a number.
+  const callbackCell = memo3((family: string, route: string, outcome: string) => callbacks.cell({ family, route: routeLabel(route), outcome }));
+  const httpCell = memo2((routeClass: string, status: number) => http.cell({ route_class: routeClass, status: String(status) }));
   const sizes = { database: batchSize.labels("database"), spool: batchSize.labels("spool") };
   const commits = { database: commitSeconds.labels("database"), spool: commitSeconds.labels("spool") };
   return {
     contentType: register.contentType,
-    callback: (family, route, outcome) => callbackChild(family, route, outcome).inc(),
-    httpResponse: (routeClass, status) => httpChild(routeClass, status).inc(),
+    callback: (family, route, outcome) => void callbackCell(family, route, outcome).n++,
+    httpResponse: (routeClass, status) => void httpCell(routeClass, status).n++,
     batchWritten(to, size, seconds) {
       sizes[to].observe(size);
       commits[to].observe(seconds);
