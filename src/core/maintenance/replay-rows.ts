@@ -1,7 +1,7 @@
 // Which callback_logs rows a replay reads, and whether each may be replayed: never a request the edge refused
 // (source, size, content type: DESIGN.md, refused input never becomes money), nor an unsolicited success refused by
 // MPESA_CB_UNSOLICITED=reject, nor a validation request (Daraja had its answer live), nor a replay row itself, nor
-// reconcile's record of a query answer.
+// reconcile's record of a query answer, nor a callback the store took when it arrived (it would apply twice).
 import { QueryTypes } from "sequelize";
 import type { Database } from "../store/database.ts";
 import { inList } from "../store/raw-sql.ts";
@@ -32,6 +32,7 @@ export interface LoggedCallback {
   httpStatus: number | null;
   outcome: string | null;
   problems: string | null;
+  processed: boolean;
 }
 
 /** The prefix of a replayed request's route: `replay:<the original's request id, or #row>:<its route>`. */
@@ -47,7 +48,7 @@ export async function* selectLogged(db: Database, s: ReplaySelection): AsyncGene
   while (left > 0) {
     const page = Math.min(PAGE, left);
     const rows = await db.sequelize.query<Record<string, unknown>>(
-      `SELECT id, request_id, family, route, raw_payload, received_at, created_at, source_ip, source_verdict, http_status, outcome, problems
+      `SELECT id, request_id, family, route, raw_payload, received_at, created_at, source_ip, source_verdict, http_status, outcome, problems, processed
        FROM callback_logs WHERE id > ?${where} ORDER BY id LIMIT ${page}`,
       { replacements: [after, ...values], type: QueryTypes.SELECT },
     );
@@ -69,8 +70,10 @@ function whereOf(s: ReplaySelection): { where: string; values: unknown[] } {
     parts.push(`(${either.filter((p) => p !== "").join(" OR ")})`);
     values.push(...rowIds, ...requestIds);
   } else {
-    // A replay row (or a reconcile query's answer) is read only when named: a range or an outcome selects what Daraja sent.
+    // Read only when named: a replay row, a reconcile query's answer, a callback applied when it arrived (wasApplied).
+    // A range or an outcome selects what Daraja sent and was not taken.
     parts.push(`(route IS NULL OR (route NOT LIKE '${REPLAY_ROUTE}%' AND route <> '${RECONCILE_ROUTE}'))`);
+    parts.push(`NOT ((COALESCE(http_status, 0) = 200 AND COALESCE(outcome, '') <> 'quarantined') OR (http_status IS NULL AND outcome IS NULL AND processed = 1))`);
   }
   if (s.from !== undefined) (parts.push("COALESCE(received_at, created_at) >= ?"), values.push(sqlTime(s.from)));
   if (s.to !== undefined) (parts.push("COALESCE(received_at, created_at) < ?"), values.push(sqlTime(s.to)));
@@ -88,6 +91,7 @@ function toLogged(r: Record<string, unknown>): LoggedCallback {
     id: Number(r.id), requestId: text(r.request_id), family: text(r.family) ?? "stk", route: text(r.route), rawBody: text(r.raw_payload),
     receivedAt: utcDate(r.received_at ?? r.created_at), sourceIp: text(r.source_ip), sourceVerdict: text(r.source_verdict),
     httpStatus: r.http_status === null || r.http_status === undefined ? null : Number(r.http_status), outcome: text(r.outcome), problems: text(r.problems),
+    processed: Number(r.processed) === 1,
   };
 }
 
@@ -113,7 +117,18 @@ export function whyNotReplayable(row: LoggedCallback): string | null {
   if (!KNOWN.has(row.family)) return `no callback family named ${JSON.stringify(row.family)}`;
   if (row.family === c2bValidationFamily.name) return "a validation request: Daraja had its answer when it asked, and a replay cannot change it";
   if (row.rawBody === null) return "its raw body is gone (purged by retention, or never kept by the original server)";
+  if (wasApplied(row)) return `applied when it arrived (${row.outcome ?? "processed by the original server"}): replaying it would apply it twice`;
   return null;
+}
+
+/**
+ * Whether the store already took the callback when it arrived: answered 200 with any outcome but quarantined (the
+ * original server's rows, which have none, by their processed flag). Replaying one could only repeat its effect (a
+ * conflict counted and alerted twice); what a replay is for is the callbacks that were not taken.
+ */
+function wasApplied(row: LoggedCallback): boolean {
+  if (row.outcome === null && row.httpStatus === null) return row.processed;
+  return row.httpStatus === 200 && row.outcome !== "quarantined";
 }
 
 function edgeRefusal(row: LoggedCallback): string | null {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { replayCallbacks, type ReplayReport } from "../../../src/core/maintenance/replay.ts";
 import type { ReplaySelection } from "../../../src/core/maintenance/replay-rows.ts";
 import { failureBody, successBody, uniqueId } from "../../support/callbacks.ts";
+import { FAMILIES } from "../../../src/core/daraja/registry.ts";
 import { testDialects } from "../../support/databases.ts";
 import { freshDatabase, insertLog, select, snapshot, storeLive, storesOf, type Fresh } from "./maintenance-db.ts";
 
@@ -47,23 +48,44 @@ describe.each(await testDialects())("replay on %s", (dialect) => {
     expect(await snapshot(fresh.db)).toEqual(before);
   });
 
-  test("a stored payment replayed comes out a duplicate: no second row, no second notification; then nothing", async () => {
+  test("a rejected copy of a payment stored meanwhile comes out a duplicate; callbacks applied on arrival are never replayed (a conflict would count twice)", async () => {
     const id = uniqueId();
     expect(await storeLive(fresh.db, successBody(id, "RCP2A2B3C4"))).toBe("new");
-    await storeLive(fresh.db, failureBody(uniqueId()));
-    const notificationsBefore = await select(fresh.db, "SELECT * FROM notifications ORDER BY id");
+    expect(await storeLive(fresh.db, failureBody(id))).toBe("conflict");
+    const applied = (await select(fresh.db, "SELECT id FROM callback_logs ORDER BY id")).map((r) => String(r.id));
+    const copy = await insertLog(fresh.db, { raw: successBody(id, "RCP2A2B3C4"), problems: OLD_PARSER });
+    const money = async () => [await select(fresh.db, "SELECT * FROM transactions"), await select(fresh.db, "SELECT * FROM notifications ORDER BY id")];
+    const before = await money();
     const first = await replay({});
-    expect(first.entries.map((e) => [e.action, e.outcome])).toEqual([["replayed", "duplicate"], ["replayed", "duplicate"]]);
-    expect((await payments(id)).length).toBe(1);
-    expect(await select(fresh.db, "SELECT * FROM notifications ORDER BY id")).toEqual(notificationsBefore);
-    const before = await snapshot(fresh.db);
-    expect((await replay({})).counts).toMatchObject({ replayed: 0, "already-replayed": 2 });
-    expect(await snapshot(fresh.db)).toEqual(before);
+    expect(first.entries.map((e) => [e.row, e.action, e.outcome])).toEqual([[copy, "replayed", "duplicate"]]);
+    expect(await money()).toEqual(before);
+    const named = await replay({ ids: applied });
+    expect(named.entries.map((e) => [e.action, e.detail])).toEqual([
+      ["skipped", "applied when it arrived (new): replaying it would apply it twice"],
+      ["skipped", "applied when it arrived (conflict): replaying it would apply it twice"],
+    ]);
+    const all = await snapshot(fresh.db);
+    expect((await replay({})).counts).toMatchObject({ replayed: 0, "already-replayed": 1 });
+    expect(await snapshot(fresh.db)).toEqual(all);
+  });
+
+  test("the original server's rows: one it processed is not replayed, one it failed to process is", async () => {
+    const done = uniqueId();
+    const failed = uniqueId();
+    await fresh.db.sequelize.query("INSERT INTO callback_logs (checkout_request_id, raw_payload, processed, created_at) VALUES (?,?,1,?), (?,?,0,?)",
+      { replacements: [done, successBody(done, "RCPLEG0001"), "2025-06-01 10:00:00", failed, successBody(failed, "RCPLEG0002"), "2025-06-01 11:00:00"] });
+    const report = await replay({});
+    expect(report.entries.map((e) => [e.action, e.outcome, e.then, e.receivedAt])).toEqual([["replayed", "new", "logged by the original server", "2025-06-01T11:00:00.000Z"]]);
+    expect((await payments(failed)).length).toBe(1);
+    expect((await payments(done)).length).toBe(0);
+    const [row] = await select(fresh.db, "SELECT route FROM callback_logs WHERE route LIKE 'replay:%'");
+    expect(String(row?.route)).toMatch(/^replay:#2:$/);
   });
 
   test("--dry-run writes nothing and says what each callback would do", async () => {
     const stored = uniqueId();
     await storeLive(fresh.db, successBody(stored, "RCP3A2B3C4"));
+    await insertLog(fresh.db, { raw: successBody(stored, "RCP3A2B3C4"), problems: OLD_PARSER });
     const missing = uniqueId();
     await insertLog(fresh.db, { raw: successBody(missing, "RCP4A2B3C4"), problems: OLD_PARSER });
     await insertLog(fresh.db, { raw: "{\"Body\":", problems: [{ path: "(body)", message: "is not JSON" }] });
@@ -143,5 +165,36 @@ describe.each(await testDialects())("replay on %s", (dialect) => {
       "a validation request: Daraja had its answer when it asked, and a replay cannot change it",
       "its raw body is gone (purged by retention, or never kept by the original server)",
     ]);
+  });
+});
+
+describe.each(await testDialects())("replay of every family's fixtures on %s", (dialect) => {
+  let fresh: Fresh;
+  beforeEach(async () => {
+    fresh = await freshDatabase(dialect);
+  });
+  afterEach(async () => {
+    await fresh.close();
+  });
+
+  test("every fixture stored live, then everything replayed twice: the first changes no payment, the second nothing at all", async () => {
+    const fixtures = FAMILIES.flatMap((f) => f.fixtures.map((x) => ({ family: f.name, route: f.routes[0] as string, body: x.body })));
+    for (const f of fixtures) await storeLive(fresh.db, f.body, { family: f.family, route: f.route });
+    const payments = ["transactions", "c2b_payments", "c2b_validations", "daraja_results", "account_balances", "notifications", "low_balance_state"];
+    const rowsOf = async () => Object.fromEntries(await Promise.all(payments.map(async (t) => [t, await select(fresh.db, `SELECT * FROM ${t}`)] as const)));
+    const money = await rowsOf();
+    const first = await replayCallbacks({ db: fresh.db, stores: storesOf(fresh.db), selection: {} });
+    // Only what was not taken is selected: the fixtures a correct server rejects, which the parser still rejects.
+    expect(first.entries.map((e) => e.action)).toEqual(FAMILIES.flatMap((f) => f.fixtures.filter((x) => !x.accepted)).map(() => "still-rejected"));
+    // Named one by one, the applied ones are skipped, each with its reason.
+    const ids = (await select(fresh.db, "SELECT id FROM callback_logs ORDER BY id")).map((r) => String(r.id));
+    const named = await replayCallbacks({ db: fresh.db, stores: storesOf(fresh.db), selection: { ids } });
+    expect(named.entries.length).toBe(fixtures.length);
+    expect(named.counts.replayed).toBe(0);
+    expect(await rowsOf()).toEqual(money);
+    const before = await snapshot(fresh.db);
+    const second = await replayCallbacks({ db: fresh.db, stores: storesOf(fresh.db), selection: {} });
+    expect(second.counts.replayed).toBe(0);
+    expect(await snapshot(fresh.db)).toEqual(before);
   });
 });
