@@ -28,6 +28,7 @@ export interface CandidateQuery {
 type Row = Record<string, unknown>;
 
 // Requests without a final callback (no row, or Pending/Unknown), then Unknowns and Pendings with no request of ours.
+// Newest first: a request Daraja no longer answers for stays unresolved, and must not starve the recent ones.
 function candidatesSql(db: Database, since: boolean, limit: number): string {
   const cutoff = utcPlusSql(db.dialect);
   const from = since ? " AND pr.created_at >= ?" : "";
@@ -41,7 +42,7 @@ function candidatesSql(db: Database, since: boolean, limit: number): string {
       FROM transactions t
       WHERE (t.status = 'Unknown' OR (t.status = 'Pending' AND t.created_at <= ${cutoff}))
         AND NOT EXISTS (SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = t.checkout_request_id)${fromT}
-    ORDER BY at, checkout_request_id LIMIT ${Math.max(1, Math.floor(limit))}`;
+    ORDER BY at DESC, checkout_request_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
 export async function findCandidates(db: Database, q: CandidateQuery): Promise<Candidate[]> {

@@ -111,13 +111,16 @@ for (const dialect of await testDialects()) {
       expect(await b.payment(id)).toMatchObject({ status: "Timeout", result_code: "1037", amount: 1500, superseded_status: null });
     });
 
-    test("--since and --limit narrow the pass", async () => {
+    test("--since and --limit narrow the pass; newest first, so that old requests Daraja no longer answers for never starve new ones", async () => {
       const old = await b.request(3 * 86_400_000);
       const recent = [await b.request(600_000), await b.request(500_000)];
       const since = await b.pass({ since: new Date(Date.now() - 86_400_000), dryRun: true });
-      expect(since.items.map((i) => i.checkoutRequestId)).toEqual(recent);
-      const limited = await b.pass({ limit: 1, dryRun: true });
-      expect(limited.items.map((i) => i.checkoutRequestId)).toEqual([old]);
+      expect(since.items.map((i) => i.checkoutRequestId)).toEqual([...recent].reverse()); // newest first
+      const limited = await b.pass({ limit: 2, dryRun: true });
+      expect(limited.items.map((i) => i.checkoutRequestId)).toEqual([...recent].reverse());
+      expect(b.fake.queriesFor(old)).toHaveLength(0);
+      const all = await b.pass({ dryRun: true });
+      expect(all.items.map((i) => i.checkoutRequestId)).toEqual([...recent].reverse().concat(old));
     });
 
     test("--dry-run asks Daraja and says what it would record, and writes nothing", async () => {
@@ -128,7 +131,7 @@ for (const dialect of await testDialects()) {
       const before = await b.counts();
       const report = await b.pass({ dryRun: true });
       expect(report).toMatchObject({ dryRun: true, checked: 3, recovered: 2, unresolved: 1 });
-      expect(report.items.map((i) => [i.result, i.status])).toEqual([["recovered", "Success"], ["recovered", "Cancelled"], ["pending", null]]);
+      expect(report.items.map((i) => [i.result, i.status])).toEqual([["pending", null], ["recovered", "Cancelled"], ["recovered", "Success"]]);
       expect(await b.counts()).toEqual(before);
       for (const id of ids) expect(await b.payment(id)).toBeUndefined();
     });
