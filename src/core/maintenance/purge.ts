@@ -51,40 +51,51 @@ async function purgeTable(o: PurgeOptions, spec: PurgeTable, cutoff: string): Pr
   let after = 0;
   let changed = 0;
   for (;;) {
-    const step = o.dryRun
-      ? await runBatch(o.db, null, spec, { after, cutoff, batch, write: false })
-      : await o.db.sequelize.transaction(txOptionsFor(o.db), (t) => runBatch(o.db, t, spec, { after, cutoff, batch, write: true }));
-    changed += step.changed;
-    if (step.last === null) return changed;
-    after = step.last;
+    // Found without locks (a plain read: callbacks' rows are never waited on), then locked by id and changed.
+    const found = await readRows(o.db, null, spec, `id > ? AND ${spec.time} < ? AND ${spec.pending} ORDER BY id LIMIT ${batch}`, [after, cutoff]);
+    const ids = found.map((r) => Number(r.id));
+    if (ids.length > 0) {
+      changed += o.dryRun
+        ? changesOf(spec, found).length
+        : await o.db.sequelize.transaction(txOptionsFor(o.db), (t) => rewrite(o.db, t, spec, ids, cutoff));
+    }
+    if (ids.length < batch) return changed;
+    after = ids[ids.length - 1] as number;
     await Bun.sleep(o.pauseMs ?? 5); // let the callbacks' transactions in between ours
   }
 }
 
-interface Step {
-  changed: number;
-  last: number | null; // the last id read; null: the table is done
+/** Rereads the batch's rows locked (they may have changed since), masks them, and writes the ones that change. */
+async function rewrite(db: Database, t: Transaction, spec: PurgeTable, ids: number[], cutoff: string): Promise<number> {
+  // By primary key only: on a small table the optimizer would rather scan, and a locking scan waits on every row a
+  // callback holds (semi-consistent reads are for UPDATE only).
+  const mysql = db.dialect === "mysql";
+  const rows = await readRows(db, t, spec, `id IN (${inList(ids.length)}) AND ${spec.time} < ? AND ${spec.pending}${mysql ? " FOR UPDATE" : ""}`, [...ids, cutoff], mysql ? " FORCE INDEX (PRIMARY)" : "");
+  const updates = changesOf(spec, rows);
+  if (updates.length > 0) {
+    const { sql, values } = updateSql(spec, updates);
+    await runSql(db.dialect, t, sql, values);
+  }
+  return updates.length;
 }
 
-/** One batch: the next old rows that may hold personal data (locked on MySQL when writing), masked, written back. */
-async function runBatch(db: Database, t: Transaction | null, spec: PurgeTable, b: { after: number; cutoff: string; batch: number; write: boolean }): Promise<Step> {
-  const cols = spec.columns.map((c) => c.name);
-  const lock = b.write && db.dialect === "mysql" ? " FOR UPDATE" : "";
-  const sql = `SELECT id, ${cols.join(", ")} FROM ${spec.table} WHERE id > ? AND ${spec.time} < ? AND ${spec.pending} ORDER BY id LIMIT ${b.batch}${lock}`;
-  const read = t === null
-    ? await db.sequelize.query<Record<string, unknown>>(sql, { replacements: [b.after, b.cutoff], type: QueryTypes.SELECT })
-    : await runSql<Record<string, unknown>>(db.dialect, t, sql, [b.after, b.cutoff]);
-  const updates = read.flatMap((row) => {
-    const next = spec.columns.map((c) => (row[c.name] === null || row[c.name] === undefined ? null : c.purge(stringOf(row[c.name]))));
-    const differs = spec.columns.some((c, i) => next[i] !== (row[c.name] === null || row[c.name] === undefined ? null : stringOf(row[c.name])));
-    return differs ? [{ id: Number(row.id), values: next }] : [];
+function readRows(db: Database, t: Transaction | null, spec: PurgeTable, where: string, values: unknown[], hint = ""): Promise<Record<string, unknown>[]> {
+  const sql = `SELECT id, ${spec.columns.map((c) => c.name).join(", ")} FROM ${spec.table}${hint} WHERE ${where}`;
+  return t === null
+    ? db.sequelize.query<Record<string, unknown>>(sql, { replacements: values, type: QueryTypes.SELECT })
+    : runSql<Record<string, unknown>>(db.dialect, t, sql, values);
+}
+
+/** The rows whose values the masks change, with their new values (in the order of spec.columns). */
+function changesOf(spec: PurgeTable, rows: Record<string, unknown>[]): { id: number; values: (string | null)[] }[] {
+  const text = (v: unknown) => (v === null || v === undefined ? null : stringOf(v));
+  return rows.flatMap((row) => {
+    const next = spec.columns.map((c) => {
+      const now = text(row[c.name]);
+      return now === null ? null : c.purge(now);
+    });
+    return spec.columns.some((c, i) => next[i] !== text(row[c.name])) ? [{ id: Number(row.id), values: next }] : [];
   });
-  if (b.write && t !== null && updates.length > 0) {
-    const { sql: update, values } = updateSql(spec, updates);
-    await runSql(db.dialect, t, update, values);
-  }
-  const lastRow = read[read.length - 1];
-  return { changed: updates.length, last: read.length < b.batch || lastRow === undefined ? null : Number(lastRow.id) };
 }
 
 /** One statement for the batch: each column set per row by id (`CASE id WHEN ? THEN ?`). */

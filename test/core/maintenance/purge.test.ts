@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createConsola } from "consola";
 import { purgePersonalData, MIN_RETENTION_DAYS } from "../../../src/core/maintenance/purge.ts";
 import { startRetention } from "../../../src/core/maintenance/retention.ts";
+import { PURGE_TABLES } from "../../../src/core/maintenance/purge-tables.ts";
 import type { Database } from "../../../src/core/store/database.ts";
 import { isAppError } from "../../../src/core/errors.ts";
-import { testDialects } from "../../support/databases.ts";
+import { adminConnection, mysqlAvailable, testDialects } from "../../support/databases.ts";
 import { utcIso } from "../../support/callbacks.ts";
 import { freshDatabase, select, TABLES, type Fresh } from "./maintenance-db.ts";
 import { daysAgo, seed } from "./seed.ts";
@@ -87,4 +88,27 @@ describe.each(await testDialects())("purge on %s", (dialect) => {
     await retention.stop();
     expect(await select(fresh.db, "SELECT raw_payload FROM callback_logs WHERE raw_payload IS NOT NULL")).toHaveLength(2);
   });
+});
+
+describe.if(await mysqlAvailable())("purge on MariaDB next to callbacks", () => {
+  test("a callback's transaction holding the newer rows does not hold up the purge (it never locks a row it leaves)", async () => {
+    const fresh = await freshDatabase("mysql");
+    const holder = await adminConnection();
+    try {
+      await seed(fresh.db, "old", 500);
+      await seed(fresh.db, "new", 1);
+      await holder.query(`USE \`${fresh.tdb.target.dialect === "mysql" ? fresh.tdb.target.database : ""}\``);
+      await holder.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      await holder.query("START TRANSACTION");
+      for (const { table } of PURGE_TABLES) await holder.query(`SELECT id FROM ${table} WHERE created_at > UTC_TIMESTAMP() - INTERVAL 2 DAY FOR UPDATE`);
+      // InnoDB would wait innodb_lock_wait_timeout (50 s) for a locked row: past this test's bound.
+      const report = await purgePersonalData({ db: fresh.db, olderThanDays: 400 });
+      expect(report.total).toBe(9);
+      await holder.query("UPDATE transactions SET result_desc = 'still ours' WHERE checkout_request_id = 'ws_CO_new'");
+      await holder.query("COMMIT");
+    } finally {
+      await holder.end();
+      await fresh.close();
+    }
+  }, 20_000);
 });
