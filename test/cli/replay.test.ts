@@ -8,6 +8,7 @@ import { successBody, uniqueId } from "../support/callbacks.ts";
 import { testDialects } from "../support/databases.ts";
 import { freshDatabase, insertLog, select, snapshot, type Fresh } from "../core/maintenance/maintenance-db.ts";
 import { runCommand } from "../core/maintenance/run-command.ts";
+import { runCli } from "./cli-process.ts";
 
 const replay = (args: string[]) => runCommand(registerReplay, ["replay", ...args]);
 
@@ -72,6 +73,25 @@ describe("mpesa-cb replay: wrong calls", () => {
       const e = await replay(["--db", "sqlite::memory:", ...args]).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(CommanderError);
       expect((e as CommanderError).exitCode).not.toBe(0);
+    }
+  });
+});
+
+describe("mpesa-cb replay as a process (main.ts)", () => {
+  test("the use case on SQLite: exit 0 and the replayed line; no selection: exit 64 with what to do, no stack trace", async () => {
+    const fresh = await freshDatabase("sqlite");
+    try {
+      const id = uniqueId();
+      await insertLog(fresh.db, { raw: successBody(id, "RCPPROC001") });
+      const ok = await runCli(["replay", "--db", fresh.tdb.url, "--outcome", "rejected"]);
+      expect([ok.code, ok.stderr]).toEqual([0, ""]);
+      expect(ok.stdout).toContain(`replayed: payment ${id} Success`);
+      const wrong = await runCli(["replay", "--db", fresh.tdb.url]);
+      expect(wrong.code).toBe(64);
+      expect(wrong.stderr).toContain("replay needs a selection: --id, --from/--to, --outcome or --family — or --all");
+      expect(wrong.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await fresh.close();
     }
   });
 });
