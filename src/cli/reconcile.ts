@@ -2,7 +2,7 @@
 // stored Unknown, records the answers, and exits 0 when nothing is left unresolved, 1 otherwise.
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../core/errors.ts";
-import { openDatabase } from "../core/store/database.ts";
+import { openDatabase, reason } from "../core/store/database.ts";
 import { notifyTargets } from "../core/notify/notification-plan.ts";
 import { createStkQueryClient } from "../core/daraja-api/stk-query.ts";
 import type { Config } from "../core/config.ts";
@@ -46,6 +46,10 @@ export async function reconcile(env: Record<string, string | undefined>, opts: R
     const report = await runReconcile({
       db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: settings.value.afterMs,
       since: opts.since ?? null, limit: opts.limit, dryRun: opts.dryRun === true,
+    }).catch((e: unknown) => {
+      throw new AppError("database", `reconcile could not read or write the payments in ${db.description}: ${reason(e)}`, {
+        cause: e, hint: "check that the database is up and migrated (mpesa-cb migrate); what was recorded before this stays recorded, run reconcile again",
+      });
     });
     const exitCode = report.unresolved === 0 ? 0 : 1;
     if (opts.json) console.log(JSON.stringify({ ...report, exitCode }));

@@ -1,6 +1,10 @@
 // `mpesa-cb reconcile` as an operator or the systemd timer runs it (a child process, a clean environment): exit codes,
 // --json, --dry-run writing nothing, an unreachable Daraja named with what to check, missing credentials refused.
 import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeDaraja } from "../support/fake-daraja.ts";
 import { testDialects } from "../support/databases.ts";
 import { runCli } from "./cli-process.ts";
 import { ADMIN, ReconcileBench } from "../core/reconcile/reconcile-bench.ts";
@@ -111,5 +115,26 @@ describe("mpesa-cb reconcile refuses what it cannot work with", () => {
     const r = await runCli(["reconcile"], { env: { MPESA_CB_RECONCILE_AFTER_S: "two minutes", DATABASE_URL: "sqlite::memory:" } });
     expect(r.code).toBe(78);
     expect(r.stderr).toContain("MPESA_CB_RECONCILE_AFTER_S");
+  });
+});
+
+describe("mpesa-cb reconcile on a database without the schema", () => {
+  test("exit 69 with the database's words and what to do, no stack trace", async () => {
+    const fake = FakeDaraja.start();
+    const dir = mkdtempSync(join(tmpdir(), "mpesa-cb-reconcile-empty-"));
+    try {
+      const r = await runCli(["reconcile"], { env: {
+        DATABASE_URL: `sqlite:${join(dir, "empty.sqlite")}`, MPESA_API_ROOT: fake.apiRoot, MPESA_CONSUMER_KEY: fake.creds.consumerKey,
+        MPESA_CONSUMER_SECRET: fake.creds.consumerSecret, MPESA_SHORTCODE: "600999", MPESA_PASSKEY: "p",
+      } });
+      expect(r.code).toBe(69);
+      expect(r.stderr).toContain("reconcile could not read or write the payments in");
+      expect(r.stderr).toContain("no such table");
+      expect(r.stderr).toContain("mpesa-cb migrate");
+      expect(r.stderr).not.toContain("    at ");
+    } finally {
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
