@@ -48,3 +48,11 @@ export function maskParameters(json: string): string {
   }
   return changed ? JSON.stringify(out) : json;
 }
+
+// A Kenyan number inside text (2547…, 2541…, 07…, 01…, 7…), not part of a longer number such as a time.
+const PHONE_IN_TEXT = /(?<![\d*])(?:254|0)?[17]\d{8}(?![\d*])/g;
+
+/** Free text (a problem quoting a value): each phone number in it masked. */
+export function maskPhonesInText(v: string): string {
+  return v.replace(PHONE_IN_TEXT, (p) => maskPhone(p));
+}

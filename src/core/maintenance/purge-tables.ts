@@ -1,7 +1,7 @@
 // What retention changes, table by table: raw bodies and sent message texts go (NULL), phone numbers and names are
 // masked; amounts, receipts, statuses, codes and times stay. `users` stays: it is the bot's list of the merchant's
 // customers (an account, not a record of a payment), removed by the business, not by age.
-import { maskIdentifier, maskName, maskParameters, maskParty } from "./masking.ts";
+import { maskIdentifier, maskName, maskParameters, maskParty, maskPhonesInText } from "./masking.ts";
 
 export interface PurgeColumn {
   name: string;
@@ -22,8 +22,9 @@ const unmasked = (c: string) => `(${c} IS NOT NULL AND ${c} <> '' AND ${c} NOT L
 
 export const PURGE_TABLES: readonly PurgeTable[] = [
   {
+    // The problems of a request may quote a value (`got "2547…"`): its phone numbers are masked with the body.
     table: "callback_logs", what: "raw bodies deleted", time: "COALESCE(received_at, created_at)",
-    columns: [{ name: "raw_payload", purge: gone }], pending: "raw_payload IS NOT NULL",
+    columns: [{ name: "raw_payload", purge: gone }, { name: "problems", purge: maskPhonesInText }], pending: "raw_payload IS NOT NULL",
   },
   {
     table: "transactions", what: "phone numbers masked", time: "created_at",

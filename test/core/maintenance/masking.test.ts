@@ -1,6 +1,6 @@
 // The masks retention applies: table-driven, and each idempotent (masking twice is masking once).
 import { describe, expect, test } from "bun:test";
-import { maskIdentifier, maskName, maskParameters, maskParty } from "../../../src/core/maintenance/masking.ts";
+import { maskIdentifier, maskName, maskParameters, maskParty, maskPhonesInText } from "../../../src/core/maintenance/masking.ts";
 
 const cases: [string, (v: string) => string, string, string][] = [
   ["phone", maskIdentifier, "254708374149", "2547******49"],
@@ -15,6 +15,8 @@ const cases: [string, (v: string) => string, string, string][] = [
   ["organisation party", maskParty, "600000 - Safaricom B2C", "600000 - S***"],
   ["number alone", maskParty, "254700000004", "2547******04"],
   ["name alone", maskParty, "JANE DOE", "J***"],
+  ["phones in a problem", maskPhonesInText, 'Item[3].Value: must be a phone number, got "254708374149x" or 0708374149', 'Item[3].Value: must be a phone number, got "2547******49x" or 0708****49'],
+  ["a time is not a phone", maskPhonesInText, "got 20250115103112 and 1500", "got 20250115103112 and 1500"],
 ];
 
 describe("masks", () => {

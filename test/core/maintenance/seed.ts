@@ -2,6 +2,9 @@
 import { sqlTime } from "../../../src/core/store/callback-log-sql.ts";
 import type { Database } from "../../../src/core/store/database.ts";
 
+/** A tolerated oddity quoting a phone number, as the STK parser words it. */
+export const PROBLEMS = JSON.stringify([{ path: "Body.stkCallback.CallbackMetadata.Item[3].Value", message: "must be a phone number, got \"0708374149 \"" }]);
+
 export const daysAgo = (n: number) => sqlTime(new Date(Date.now() - n * 86_400_000));
 
 /** One row per table with personal data, `age` days old; `tag` keeps keys apart. */
@@ -27,8 +30,8 @@ export async function seed(db: Database, tag: string, age: number): Promise<void
   await q("INSERT INTO b2c_requests (originator_conversation_id, amount, phone, purpose, created_at) VALUES (?,?,?,?,?)", [`k-${tag}`, "500.00", "254700000004", "refund", at]);
   await q("INSERT INTO notifications (notification_type, recipient, message, status, created_at) VALUES (?,?,?,?,?)", ["receipt", "12345", "Paid KES 1,500 by Jane", "sent", at]);
   await q("INSERT INTO notifications (notification_type, recipient, message, status, created_at) VALUES (?,?,?,?,?)", ["admin", "-100777", null, "pending", at]);
-  await q("INSERT INTO callback_logs (request_id, family, raw_payload, received_at, created_at, outcome, http_status, processed) VALUES (?,?,?,?,?,?,?,?)",
-    [crypto.randomUUID(), "stk", `{"Body":{"tag":"${tag}"}}`, at, at, "new", 200, 1]);
+  await q("INSERT INTO callback_logs (request_id, family, raw_payload, received_at, created_at, outcome, http_status, processed, problems) VALUES (?,?,?,?,?,?,?,?,?)",
+    [crypto.randomUUID(), "stk", `{"Body":{"tag":"${tag}"}}`, at, at, "new", 200, 1, PROBLEMS]);
   // The original server's row: no received_at, only created_at.
   await q("INSERT INTO callback_logs (raw_payload, created_at, processed) VALUES (?,?,?)", [`{"legacy":"${tag}"}`, at, 1]);
 }
