@@ -9,6 +9,7 @@ import { registerSimulate } from "./simulate.ts";
 import { registerHealth } from "./health.ts";
 import { registerReconcile } from "./reconcile.ts";
 import { registerReplay } from "./replay.ts";
+import { registerPurge } from "./purge.ts";
 import { VERSION_LINE } from "./version.ts";
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerHealth(program);
   registerReconcile(program);
   registerReplay(program);
+  registerPurge(program);
   for (const cmd of [program, ...program.commands]) addVersion(cmd);
   return program;
 }

@@ -37,6 +37,7 @@ export interface Config {
   telegram: { token: string | undefined; adminChatId: string | undefined; apiRoot: string; adminShowPhone: boolean };
   c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
   results: { lowBalanceCents: number | null }; // null: no low-balance alerts
+  retentionDays: number | null; // null: no daily purge inside serve
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -79,6 +80,7 @@ export const SETTINGS = {
   c2bValidationTimeoutMs: { env: "MPESA_CB_C2B_VALIDATION_TIMEOUT_MS", flag: "--c2b-validation-timeout-ms", default: 3000, type: "integer", minimum: 100, maximum: 7000, describe: "a C2B validation is answered within this many ms (Daraja waits about 8 s)" },
   c2bValidationFallback: { env: "MPESA_CB_C2B_VALIDATION_FALLBACK", flag: "--c2b-validation-fallback", default: "accept", type: "string", enum: ["accept", "reject"], describe: "the answer when a rule needs the database and it does not answer in time" },
   lowBalanceKes: { env: "MPESA_CB_LOW_BALANCE_KES", flag: "--low-balance-kes", default: undefined, type: "number", minimum: 0, maximum: 99999999, example: "MPESA_CB_LOW_BALANCE_KES=20000", describe: "an admin alert when a B2C or balance result shows the utility or working account below this many KES, once per crossing; unset: off" },
+  retentionDays: { env: "MPESA_CB_RETENTION_DAYS", flag: "--retention-days", default: undefined, type: "integer", minimum: 7, maximum: 36500, example: "MPESA_CB_RETENTION_DAYS=400", describe: "once a day inside serve, purge raw bodies and mask phone numbers and names in rows older than this many days (as mpesa-cb purge --older-than); unset: off" },
   dbPool: { env: "MPESA_CB_DB_POOL", flag: "--db-pool", default: 8, type: "integer", minimum: 2, maximum: 64, describe: "MySQL connection pool size (more than the writers: health checks need one)" },
 } as const;
 
@@ -127,6 +129,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
       telegram: { token: s.telegramBotToken, adminChatId: s.adminChatId, apiRoot: String(s.telegramApiRoot).replace(/\/+$/, ""), adminShowPhone: s.adminShowPhone },
       c2b: c2b.value,
       results: results.value,
+      retentionDays: s.retentionDays ?? null,
     },
   };
 }

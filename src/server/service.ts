@@ -24,6 +24,8 @@ import { createC2bStore } from "../core/store/c2b-store.ts";
 import { c2bValidationFamily } from "../core/daraja/c2b/validation.ts";
 import { createC2bValidationStore } from "../core/store/c2b-validation-store.ts";
 import { createC2bDecider } from "../core/store/c2b-decider.ts";
+import { buildFamilyStores } from "../core/maintenance/stores.ts";
+import { startRetention } from "../core/maintenance/retention.ts";
 import { RESULT_FAMILIES } from "../core/daraja/result/family.ts";
 import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
@@ -76,14 +78,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
   const notify = notifyTargets(config.telegram);
-  const store = createCallbackStore(db, { notify, confirm: config.confirm.enabled, refuseUnsolicited: config.auth.rejectUnsolicited });
   const spool = new Spool(join(config.dataDir, "spool"));
-  const stores = new Map<string, FamilyStore>([
-    [stkFamily.name, store], [c2bConfirmationFamily.name, createC2bStore(db, { notify })], [c2bValidationFamily.name, createC2bValidationStore(db)],
-  ]);
-  // One store for every Result family: a timeout and its result are written in arrival order, to one row.
-  const results = createResultStore(db, { notify, lowBalanceCents: config.results.lowBalanceCents });
-  for (const family of RESULT_FAMILIES) stores.set(family.name, results);
+  const stores = buildFamilyStores(db, config); // the same stores replay writes through
   const deciders = new Map([[c2bValidationFamily.name, createC2bDecider(db, config.c2b)]]);
   const metrics = createMetrics({ version, callbackRoutes: FAMILIES.flatMap((f) => f.routes.map((route) => ({ family: f.name, route }))) });
   const ingest = createIngest({ stores, deciders, spool, maxBatch: config.batchMax, windowMs: config.batchWindowMs, writers, logger, metrics });
@@ -112,6 +108,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
         },
       })
     : undefined;
+  const retention = config.retentionDays === null ? undefined : startRetention({ db, days: config.retentionDays, logger });
   const port = server.port ?? config.port;
   return {
     url: localServerUrl(config.host, String(port)), port, db, ingest, metrics, server,
@@ -130,6 +127,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       await ingest.drain();
       await replay.stop();
       await confirmer?.stop();
+      await retention?.stop();
       await notifier?.stop();
       await db.close();
     },
