@@ -43,7 +43,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # install(1) unlinks, then writes a new file: a running server keeps its old binary until it restarts.
 install -D -m 0755 "$binary" "$DESTDIR$bin"
-for u in mpesa-callback.service mpesa-cb-health.service mpesa-cb-health.timer; do unit "$u"; done
+for u in mpesa-callback.service mpesa-cb-health.service mpesa-cb-health.timer mpesa-cb-reconcile.service mpesa-cb-reconcile.timer; do unit "$u"; done
 install -d -m 0750 "$DESTDIR$etc"
 install -m 0644 "$src/packaging/mpesa-cb.env.example" "$DESTDIR$etc/mpesa-cb.env.example"
 if [[ -e "$DESTDIR$etc/mpesa-cb.env" ]]; then
@@ -59,11 +59,12 @@ if [[ -z $DESTDIR && -d /run/systemd/system ]]; then systemctl daemon-reload; fi
 
 cat <<NEXT
 installed $("$DESTDIR$bin" --version 2>/dev/null || echo "$bin") to ${DESTDIR}${bin}
-units in ${DESTDIR}${UNITDIR}: mpesa-callback.service, mpesa-cb-health.service, mpesa-cb-health.timer
+units in ${DESTDIR}${UNITDIR}: mpesa-callback.service, mpesa-cb-health.service, mpesa-cb-health.timer, mpesa-cb-reconcile.service, mpesa-cb-reconcile.timer
 $kept
 next steps:
   1. edit $etc/mpesa-cb.env (database, HOST/PORT, Telegram)
   2. MySQL only: sudo $bin migrate --env-file $etc/mpesa-cb.env
   3. sudo systemctl enable --now mpesa-callback mpesa-cb-health.timer   (upgrade: sudo systemctl restart mpesa-callback)
+     with the Daraja credentials set: sudo systemctl enable --now mpesa-cb-reconcile.timer   (missing callbacks, README "Reconciliation")
   4. sudo $bin simulate --env-file $etc/mpesa-cb.env && sudo $bin health --env-file $etc/mpesa-cb.env
 NEXT

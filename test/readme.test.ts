@@ -26,7 +26,7 @@ test("the README never sources the settings file in a shell (it mangles $, # and
 test("the README's install and upgrade commands work as written from the checkout root", () => {
   const checkout = mkdtempSync(join(tmpdir(), "mpesa-cb-readme-"));
   try {
-    for (const f of ["scripts", "packaging", "mpesa-callback.service", "mpesa-cb-health.service", "mpesa-cb-health.timer", "README.md"]) {
+    for (const f of ["scripts", "packaging", "mpesa-callback.service", "mpesa-cb-health.service", "mpesa-cb-health.timer", "mpesa-cb-reconcile.service", "mpesa-cb-reconcile.timer", "README.md"]) {
       cpSync(resolve(import.meta.dir, "..", f), join(checkout, f), { recursive: true });
     }
     const cpu = process.arch === "arm64" ? "arm64" : "x64";

@@ -7,9 +7,8 @@ import { notifyTargets } from "../core/notify/notification-plan.ts";
 import { createStkQueryClient } from "../core/daraja-api/stk-query.ts";
 import type { Config } from "../core/config.ts";
 import { DEFAULT_LIMIT, runReconcile, type ReconcileItem, type ReconcileReport } from "../core/reconcile/reconcile.ts";
-import { parseReconcileSettings } from "../core/reconcile/reconcile-settings.ts";
 import { summaryLine } from "../core/reconcile/sweep.ts";
-import { addSettingOptions, loadConfig, loadEnv } from "./settings.ts";
+import { addSettingOptions, loadConfig } from "./settings.ts";
 
 export interface ReconcileOptions {
   dryRun?: boolean;
@@ -27,7 +26,7 @@ export function registerReconcile(program: Command): void {
     .option("--since <time>", "only payments requested since this time: ISO 8601 (2026-12-01T08:00:00Z) or a duration ago (30m, 24h, 7d)", parseSince)
     .option("--limit <n>", "ask about at most this many payments", parseLimit, DEFAULT_LIMIT)
     .option("--json", "print the report as JSON");
-  addSettingOptions(cmd, ["databaseUrl", "dataDir", "logLevel", "mpesaApiRoot", "mpesaShortcode", "confirmRate", "adminChatId"]);
+  addSettingOptions(cmd, ["databaseUrl", "dataDir", "logLevel", "mpesaApiRoot", "mpesaShortcode", "confirmRate", "reconcileAfterS", "adminChatId"]);
   cmd.action(async (opts: ReconcileOptions) => {
     process.exitCode = await reconcile(process.env, opts);
   });
@@ -35,16 +34,12 @@ export function registerReconcile(program: Command): void {
 
 export async function reconcile(env: Record<string, string | undefined>, opts: ReconcileOptions): Promise<number> {
   const config = loadConfig(env, opts);
-  const settings = parseReconcileSettings(loadEnv(opts, env));
-  if (!settings.ok) {
-    throw new AppError("config", settings.problems.map((p) => `invalid setting ${p.path}: ${p.message}`).join("\n"), { hint: "fix these settings (README, Reconciliation)" });
-  }
   requireCredentials(config);
   const db = await openDatabase(config.database, { pool: 2 });
   const client = createStkQueryClient(config.confirm, { ratePerSecond: config.confirm.ratePerSecond });
   try {
     const report = await runReconcile({
-      db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: settings.value.afterMs,
+      db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: config.reconcile.afterMs,
       since: opts.since ?? null, limit: opts.limit, dryRun: opts.dryRun === true,
     }).catch((e: unknown) => {
       throw new AppError("database", `reconcile could not read or write the payments in ${db.description}: ${reason(e)}`, {

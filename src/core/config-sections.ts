@@ -75,3 +75,14 @@ export function parseResults(s: Validated): Result<Config["results"]> {
   if (cents === null) return { ok: false, problems: [{ path: "MPESA_CB_LOW_BALANCE_KES (--low-balance-kes)", message: `is ${String(s.lowBalanceKes)}: an amount in KES with at most 2 decimals, e.g. 20000; leave it unset for no low-balance alerts` }] };
   return { ok: true, value: { lowBalanceCents: cents } };
 }
+
+/** MPESA_CB_RECONCILE=on asks Daraja, as MPESA_CB_CONFIRM=on does: the same four credentials. */
+export function parseReconcile(s: Validated): Result<Config["reconcile"]> {
+  const enabled = s.reconcile === "on";
+  const names = { MPESA_CONSUMER_KEY: s.mpesaConsumerKey, MPESA_CONSUMER_SECRET: s.mpesaConsumerSecret, MPESA_SHORTCODE: s.mpesaShortcode, MPESA_PASSKEY: s.mpesaPasskey } as Record<string, string | undefined>;
+  const missing = Object.entries(names).filter(([, v]) => !v).map(([env]) => env);
+  if (enabled && missing.length > 0) {
+    return { ok: false, problems: [{ path: "MPESA_CB_RECONCILE (--reconcile)", message: `=on needs MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE and MPESA_PASSKEY (missing: ${missing.join(", ")}): copy them from your Daraja app, or set MPESA_CB_RECONCILE=off` }] };
+  }
+  return { ok: true, value: { enabled, intervalMs: Number(s.reconcileIntervalS) * 1000, afterMs: Number(s.reconcileAfterS) * 1000 } };
+}

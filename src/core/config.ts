@@ -5,7 +5,7 @@ import type { Problem, Result } from "./result.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import type { Cidr } from "./auth/cidr.ts";
 import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
-import { parseAuth, parseC2b, parseConfirm, parseResults } from "./config-sections.ts";
+import { parseAuth, parseC2b, parseConfirm, parseReconcile, parseResults } from "./config-sections.ts";
 import type { ValidationRules } from "./daraja/c2b/validation-rules.ts";
 
 export interface ConfirmConfig {
@@ -38,6 +38,7 @@ export interface Config {
   c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
   results: { lowBalanceCents: number | null }; // null: no low-balance alerts
   retentionDays: number | null; // null: no daily purge inside serve
+  reconcile: { enabled: boolean; intervalMs: number; afterMs: number }; // src/core/reconcile/reconcile-settings.ts's ReconcileSettings
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -67,6 +68,9 @@ export const SETTINGS = {
   confirmRate: { env: "MPESA_CB_CONFIRM_RATE", flag: "--confirm-rate", default: 5, type: "number", minimum: 0.1, maximum: 100, describe: "Daraja queries per second, per process" },
   confirmFirstDelayMs: { env: "MPESA_CB_CONFIRM_FIRST_DELAY_MS", flag: "--confirm-first-delay-ms", default: 15000, type: "integer", minimum: 0, maximum: 600000, describe: "first query this long after the callback" },
   confirmMaxAttempts: { env: "MPESA_CB_CONFIRM_MAX_ATTEMPTS", flag: "--confirm-max-attempts", default: 10, type: "integer", minimum: 1, maximum: 100, describe: "queries without a final answer before the verdict is unverifiable" },
+  reconcile: { env: "MPESA_CB_RECONCILE", flag: "--reconcile", default: "off", type: "string", enum: ["off", "on"], describe: "serve asks Daraja every MPESA_CB_RECONCILE_INTERVAL_S about payments whose callback never came and records the answers (needs the four MPESA_* credentials)" },
+  reconcileIntervalS: { env: "MPESA_CB_RECONCILE_INTERVAL_S", flag: "--reconcile-interval-s", default: 300, type: "integer", minimum: 10, maximum: 86400, describe: "seconds between two reconciliation passes inside serve" },
+  reconcileAfterS: { env: "MPESA_CB_RECONCILE_AFTER_S", flag: "--reconcile-after-s", default: 120, type: "integer", minimum: 0, maximum: 86400, describe: "a payment request younger than this many seconds still waits for its callback (serve and reconcile)" },
   telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", secret: true, describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },
@@ -117,8 +121,9 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
   const confirm = parseConfirm(s);
   const c2b = parseC2b(s);
   const results = parseResults(s);
-  const failed = [database, auth, confirm, c2b, results].flatMap((r) => (r.ok ? [] : r.problems));
-  if (!database.ok || !auth.ok || !confirm.ok || !c2b.ok || !results.ok) return { ok: false, problems: failed };
+  const reconcile = parseReconcile(s);
+  const failed = [database, auth, confirm, c2b, results, reconcile].flatMap((r) => (r.ok ? [] : r.problems));
+  if (!database.ok || !auth.ok || !confirm.ok || !c2b.ok || !results.ok || !reconcile.ok) return { ok: false, problems: failed };
   return {
     ok: true,
     value: {
@@ -130,6 +135,7 @@ export function parseConfig(env: Env, flags: Flags = {}): Result<Config> {
       c2b: c2b.value,
       results: results.value,
       retentionDays: s.retentionDays ?? null,
+      reconcile: reconcile.value,
     },
   };
 }

@@ -17,7 +17,8 @@ export type Outcome =
   | "updated" // an undetermined payment (Pending/Unknown) got a definite outcome
   | "duplicate" // the same outcome again: nothing changes
   | "late-success" // a success after a failure/timeout: kept as the new state, flagged, alerted
-  | "conflict"; // a different outcome after a final one: the stored state stays, the callback is flagged
+  | "conflict" // a different outcome after a final one: the stored state stays, the callback is flagged
+  | "completed"; // the callback of a success recorded without its receipt (recovered by query): fills it in, no alert
 
 export type Change =
   | { kind: "insert"; payment: StoredPayment }
@@ -41,6 +42,9 @@ export function toStoredPayment(cb: StkCallback, conflictCount = 0): StoredPayme
 export function decideCallback(current: StoredPayment | undefined, cb: StkCallback): Decision {
   if (current === undefined) return { outcome: "new", change: { kind: "insert", payment: toStoredPayment(cb) } };
   if (sameOutcome(current, cb)) return { outcome: "duplicate", change: { kind: "none" } };
+  if (completes(current, cb)) {
+    return { outcome: "completed", change: { kind: "update", payment: toStoredPayment(cb, current.conflictCount), supersededStatus: null } };
+  }
   if (current.status === "Pending") {
     return { outcome: "new", change: { kind: "update", payment: toStoredPayment(cb, current.conflictCount), supersededStatus: null } };
   }
@@ -55,6 +59,13 @@ export function decideCallback(current: StoredPayment | undefined, cb: StkCallba
   }
   const payment = { ...current, conflictCount: current.conflictCount + 1 };
   return { outcome: "conflict", change: { kind: "flag", payment, conflictCode: cb.resultCode } };
+}
+
+// A query's answer carries no receipt (SPEC §3): `reconcile` records such a success with the amount we asked for and
+// no receipt. Its real callback, for that amount, is the same payment in full, not a second outcome.
+function completes(current: StoredPayment, cb: StkCallback): boolean {
+  const sameAmount = current.amountCents === null || current.amountCents === cb.amountCents;
+  return current.status === "Success" && current.receipt === null && cb.status === "Success" && cb.receipt !== null && sameAmount;
 }
 
 function sameOutcome(current: StoredPayment, cb: StkCallback): boolean {

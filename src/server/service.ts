@@ -15,6 +15,7 @@ import type { SecurityCounters } from "./callbacks.ts";
 import { startNotifier } from "../core/notify/notifier.ts";
 import { notifyTargets } from "../core/notify/notification-plan.ts";
 import { startConfirmer } from "../core/confirm/confirm-worker.ts";
+import { startReconcileSweep } from "../core/reconcile/sweep.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
@@ -109,6 +110,12 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       })
     : undefined;
   const retention = config.retentionDays === null ? undefined : startRetention({ db, days: config.retentionDays, logger });
+  const reconciler = config.reconcile.enabled
+    ? startReconcileSweep({
+        db, config, logger, notify, firstDelayMs: Math.min(30_000, config.reconcile.intervalMs),
+        onResult: (item) => metrics.reconcileResult(item.result), onQuery: (answer) => metrics.darajaQuery("reconcile", answer),
+      })
+    : undefined;
   const port = server.port ?? config.port;
   return {
     url: localServerUrl(config.host, String(port)), port, db, ingest, metrics, server,
@@ -128,6 +135,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       await replay.stop();
       await confirmer?.stop();
       await retention?.stop();
+      await reconciler?.stop();
       await notifier?.stop();
       await db.close();
     },

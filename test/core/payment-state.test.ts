@@ -21,6 +21,10 @@ describe("decideCallback", () => {
     ["success with another amount, same receipt → conflict", stored(), success(id, "RCPT000001", 1), "conflict", "flag"],
     ["timeout after cancel → conflict, cancel stays", stored(failure(id)), failure(id, "1037", "Timeout"), "conflict", "flag"],
     ["unknown code after cancel → conflict", stored(failure(id)), failure(id, "7777", "Unknown"), "conflict", "flag"],
+    ["success recovered by query (no receipt), then its callback → completed, update", stored(ok, { receipt: null }), ok, "completed", "update"],
+    ["recovered success without an amount, then its callback → completed", stored(ok, { receipt: null, amountCents: null }), ok, "completed", "update"],
+    ["recovered success, then a callback for another amount → conflict", stored(ok, { receipt: null, amountCents: 100 }), ok, "conflict", "flag"],
+    ["recovered success, then a cancel → conflict", stored(ok, { receipt: null }), failure(id), "conflict", "flag"],
   ] as const)("%s", (_, current, cb, outcome, change) => {
     const d = decideCallback(current, cb);
     expect(d.outcome).toBe(outcome);

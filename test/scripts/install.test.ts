@@ -58,6 +58,8 @@ const EXPECTED: Record<string, number> = {
   "etc/systemd/system/mpesa-callback.service": 0o644,
   "etc/systemd/system/mpesa-cb-health.service": 0o644,
   "etc/systemd/system/mpesa-cb-health.timer": 0o644,
+  "etc/systemd/system/mpesa-cb-reconcile.service": 0o644,
+  "etc/systemd/system/mpesa-cb-reconcile.timer": 0o644,
   "etc/mpesa-cb": 0o750,
   "etc/mpesa-cb/mpesa-cb.env": 0o600,
   "etc/mpesa-cb/mpesa-cb.env.example": 0o644,

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { EXIT_CODES } from "../../src/core/errors.ts";
 
 const root = resolve(import.meta.dir, "../..");
-const UNITS = ["mpesa-callback.service", "mpesa-cb-health.service", "mpesa-cb-health.timer"];
+const UNITS = ["mpesa-callback.service", "mpesa-cb-health.service", "mpesa-cb-health.timer", "mpesa-cb-reconcile.service", "mpesa-cb-reconcile.timer"];
 const SERVICES = UNITS.filter((u) => u.endsWith(".service"));
 let system: string; // a root file system holding systemd's own units and ours, as install.sh lays them out
 let installOutput: string;

@@ -54,12 +54,18 @@ export function formatConfirmationAlert(view: NotificationView, options: Message
   ]);
 }
 
+// `mpesa-cb reconcile` recorded the outcome from Daraja's answer to a query: its alert's event key (reconcile-write.ts).
+const RECOVERED = "recovered:";
+
 /** An outcome for the admin, as the callback that caused it reported it (the row may have moved on since). */
 export function formatAdminAlert(view: NotificationView, options: MessageOptions): string {
-  const status = view.eventKey.startsWith("status:") ? view.eventKey.slice("status:".length) : view.payment.status;
+  const recovered = view.eventKey.startsWith(RECOVERED);
+  const status = view.eventKey.startsWith("status:") ? view.eventKey.slice("status:".length)
+    : recovered ? view.eventKey.slice(RECOVERED.length) : view.payment.status;
   const facts = triggerFacts(view, true);
   return lines([
     bold(HEADLINES[status] ?? `Payment ${status}`),
+    recovered ? `🔎 Callback missing — recovered by query (Daraja's M-Pesa Express Query${status === "Success" ? "; it gives no receipt number" : ""})` : null,
     fieldHtml("Amount", facts.amountCents === null ? null : bold(formatKes(facts.amountCents))),
     fieldHtml("Receipt", facts.receipt === null ? null : code(facts.receipt)),
     status === "Success" ? null : field("Result", resultText(facts)),

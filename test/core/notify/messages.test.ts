@@ -147,3 +147,19 @@ describe("simulated payments never pass for real money", () => {
     expect(text).not.toContain("SIMULATED");
   });
 });
+
+describe("an outcome recovered by query (mpesa-cb reconcile)", () => {
+  test.each([
+    ["recovered:Success", "✅ Payment received", "🔎 Callback missing — recovered by query (Daraja's M-Pesa Express Query; it gives no receipt number)"],
+    ["recovered:Cancelled", "🚫 Payment cancelled by the customer", "🔎 Callback missing — recovered by query (Daraja's M-Pesa Express Query)"],
+  ])("%s: the outcome's headline, and that its callback never came", (eventKey, headline, line) => {
+    const status = eventKey.slice("recovered:".length);
+    const text = formatAdminAlert(view({ eventKey, payment: payment({ status, receipt: null }) }), masked);
+    expect(text.split("\n").slice(0, 2)).toEqual([`<b>${headline}</b>`, escapeHtml(line)]);
+    expect(text).not.toContain("Receipt");
+  });
+
+  test("a callback's alert says nothing of the kind", () => {
+    expect(formatAdminAlert(view(), masked)).not.toContain("recovered by query");
+  });
+});

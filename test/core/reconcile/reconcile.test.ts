@@ -175,6 +175,16 @@ for (const dialect of await testDialects()) {
       expect((await b.notifications(id)).map((n) => n.event_key)).toEqual(["recovered:Cancelled"]);
     });
 
+    test("the real callback of a success recovered by query completes it: receipt filled in, no second alert or receipt", async () => {
+      const id = await b.request();
+      b.fake.script(id, "success");
+      await b.pass();
+      expect(await b.callback(success(id, "RCP1LATE001"))).toEqual(["completed"]);
+      expect(await b.payment(id)).toMatchObject({ status: "Success", mpesa_receipt_number: "RCP1LATE001", amount: 1500, conflict_count: 0, verdict: "verified" });
+      expect((await b.notifications(id)).map((n) => `${n.kind} ${n.event_key}`)).toEqual(["admin recovered:Success", "receipt status:Success"]);
+      expect((await b.logs(id)).map((l) => [l.route, l.outcome])).toEqual([["reconcile", "recovered"], ["/mpesa/callback", "completed"]]);
+    });
+
     test("sweeps and callbacks for the same payments at the same moment, through two connections: one outcome and one alert each", async () => {
       const second: Database = await openDatabase(b.cdb.test.target);
       try {
