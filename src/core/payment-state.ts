@@ -10,6 +10,7 @@ export interface StoredPayment {
   receipt: string | null;
   amountCents: number | null;
   conflictCount: number;
+  lastConflictCode?: string | null; // the code of the last conflicting callback (transactions.last_conflict_code)
 }
 
 export type Outcome =
@@ -57,7 +58,10 @@ export function decideCallback(current: StoredPayment | undefined, cb: StkCallba
     const payment = toStoredPayment(cb, current.conflictCount + 1);
     return { outcome: "late-success", change: { kind: "update", payment, supersededStatus: current.status } };
   }
-  const payment = { ...current, conflictCount: current.conflictCount + 1 };
+  // A copy of the conflicting callback just flagged is a repeat, not another conflict (nor another alert). Not for a
+  // second success: one with another amount or receipt must be seen, and the code alone cannot tell them apart.
+  if (cb.resultCode !== "0" && current.lastConflictCode === cb.resultCode) return { outcome: "duplicate", change: { kind: "none" } };
+  const payment = { ...current, conflictCount: current.conflictCount + 1, lastConflictCode: cb.resultCode };
   return { outcome: "conflict", change: { kind: "flag", payment, conflictCode: cb.resultCode } };
 }
 

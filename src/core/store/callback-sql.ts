@@ -15,10 +15,11 @@ export interface PaymentRow {
   mpesa_receipt_number: string | null;
   amount: string | number | null;
   conflict_count: number | string;
+  last_conflict_code: string | null;
 }
 
 export function selectPaymentsSql(keys: number, forUpdate: boolean): string {
-  return `SELECT checkout_request_id, status, result_code, mpesa_receipt_number, amount, conflict_count FROM transactions
+  return `SELECT checkout_request_id, status, result_code, mpesa_receipt_number, amount, conflict_count, last_conflict_code FROM transactions
     WHERE checkout_request_id IN (${inList(keys)})${forUpdate ? " FOR UPDATE" : ""}`;
 }
 
@@ -27,6 +28,7 @@ export function toStored(r: PaymentRow): StoredPayment {
     checkoutRequestId: r.checkout_request_id, status: r.status as PaymentStatus | "Pending",
     resultCode: r.result_code === null ? null : String(r.result_code), receipt: r.mpesa_receipt_number,
     amountCents: parseAmountToCents(r.amount), conflictCount: Number(r.conflict_count),
+    lastConflictCode: r.last_conflict_code === null || r.last_conflict_code === undefined ? null : String(r.last_conflict_code),
   };
 }
 

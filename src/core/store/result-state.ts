@@ -93,7 +93,11 @@ function sameOutcome(current: ResultRow, r: DarajaResult): boolean {
 const unchanged = (current: ResultRow) => ({ outcome: "duplicate" as const, row: current, sets: false });
 
 function flagged(current: ResultRow, r: DarajaResult) {
-  const row = { ...current, conflictCount: current.conflictCount + 1, lastConflictCode: r.resultCode ?? r.status };
+  // A copy of the conflicting callback just flagged (the same timeout again) is a repeat, not another conflict nor
+  // another alert. Not for a second success: one with another amount or receipt must be seen.
+  const code = r.resultCode ?? r.status;
+  if (code !== "0" && current.lastConflictCode === code) return unchanged(current);
+  const row = { ...current, conflictCount: current.conflictCount + 1, lastConflictCode: code };
   return { outcome: "conflict" as const, row, sets: false };
 }
 

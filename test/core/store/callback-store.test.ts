@@ -60,6 +60,16 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     expect((await logsFor(a)).map((l) => l.outcome)).toEqual(["new", "duplicate", "late-success", "duplicate", "conflict"]);
   });
 
+  test("a copy of the conflicting callback just flagged is a duplicate, in one batch and across batches", async () => {
+    const id = uniqueId();
+    await store.writeBatch([item(success(id, `R${id.slice(-9)}`))]);
+    expect(await store.writeBatch([item(failure(id)), item(failure(id))])).toEqual(["conflict", "duplicate"]);
+    expect(await store.writeBatch([item(failure(id))])).toEqual(["duplicate"]);
+    expect(await store.writeBatch([item(failure(id, "1037", "Timeout"))])).toEqual(["conflict"]); // another code: another conflict
+    const [row] = await rowsFor(id);
+    expect([row?.status, Number(row?.conflict_count), row?.last_conflict_code]).toEqual(["Success", 2, "1037"]);
+  });
+
   test("a poisoned row (receipt already used by another payment) fails alone; the rest of the batch is stored", async () => {
     const ids = [uniqueId(), uniqueId(), uniqueId(), uniqueId()];
     const receipt = `P${ids[0]!.slice(-9)}`;

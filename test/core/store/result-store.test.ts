@@ -155,6 +155,16 @@ describe.each(await testDialects())("result store on %s", (dialect) => {
       expect(await eventsOf(db, "b2c", key)).toEqual(["admin status:Success", "conflict conflict:1", "conflict conflict:2", "conflict verdict:unsolicited"]);
     });
 
+    test(`result then the same timeout twice ${how}: one conflict, one alert; the copy is a duplicate`, async () => {
+      const key = uniqueKey();
+      const p = pair(key);
+      expect(await write(p.success)).toEqual(["new"]);
+      expect(await write(p.timeout, p.timeout)).toEqual(["conflict", "duplicate"]);
+      expect(await write(p.timeout)).toEqual(["duplicate"]);
+      expect(Number((await only("b2c", key)).conflict_count)).toBe(1);
+      expect(await eventsOf(db, "b2c", key)).toEqual(["admin status:Success", "conflict conflict:1", "conflict verdict:unsolicited"]);
+    });
+
     test(`a different final outcome ${how} never overwrites the stored one`, async () => {
       const key = uniqueKey();
       const failure = keyed("b2c_result_failure", key);
