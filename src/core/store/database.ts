@@ -1,10 +1,12 @@
 // Opens the database through sequelize: MySQL/MariaDB with mysql2, or the embedded SQLite file over bun:sqlite.
+// With several MySQL hosts (a Galera cluster), the pool uses one node at a time and moves to the next when it dies,
+// hangs or says it is not ready; connections to a node it left are dropped as they come back to the pool.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Sequelize } from "sequelize";
 import mysql2 from "mysql2";
 import { sqliteAdapter } from "./sqlite-adapter.ts";
-import { describeDatabase, type DatabaseTarget } from "../database-url.ts";
+import { databaseHosts, describeDatabase, type DatabaseHost, type DatabaseTarget, type MysqlTarget } from "../database-url.ts";
 import { AppError } from "../errors.ts";
 
 export type Dialect = DatabaseTarget["dialect"];
@@ -14,11 +16,22 @@ export interface Database {
   dialect: Dialect;
   description: string; // for log lines: no password
   close(): Promise<void>;
+  /** The node the pool uses now (MySQL), for health and logs; the SQLite path otherwise. */
+  currentHost?(): string;
+  /** Runs `work` with no per-query time limit (MySQL): migrations may rebuild big tables. */
+  withoutQueryTimeout?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface OpenOptions {
   pool?: number; // MySQL connections; the batch writer needs one, health checks and the outbox a few more
   connectTimeoutMs?: number;
+  /**
+   * MySQL: a query with no answer for this long fails (and its connection is dropped), so that a hung node is
+   * left like a dead one instead of holding callbacks forever; 0 for none. Default 4 s: Daraja waits about 5 s
+   * for an answer, and a callback still in time for the spool is not lost. Migrations run without it.
+   */
+  queryTimeoutMs?: number;
+  log?: (line: string) => void; // told when the pool moves to another node
 }
 
 /** Makes `dir` and its missing parents mode 0700, whatever the umask; a directory that exists is left as it is. */
@@ -46,13 +59,15 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     }
   }
   // dialectModule always: sequelize loads drivers by a computed name that the bundler cannot see.
+  const failover = target.dialect === "mysql" ? createFailover(target, options) : undefined;
   const sequelize =
     target.dialect === "sqlite"
       ? new Sequelize({ dialect: "sqlite", storage: target.path, dialectModule: sqliteAdapter, logging: false })
       : new Sequelize(target.database, target.user, target.password, {
           dialect: "mysql", dialectModule: mysql2, host: target.host, port: target.port, logging: false,
           timezone: "+00:00", // DATETIME and TIMESTAMP columns hold UTC (DESIGN.md promise 6)
-          pool: { max: options.pool ?? 4, min: 0, acquire: 10_000, idle: 30_000 },
+          // validate: on acquire, a connection to a node the pool has left is dropped, not used.
+          pool: { max: options.pool ?? 4, min: 0, acquire: 10_000, idle: 30_000, validate: (c: unknown) => failover?.usable(c as Conn) ?? true },
           dialectOptions: {
             connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true,
             multipleStatements: true, // the one-round-trip batch (raw-sql.ts runScript); every value is escaped by mysql2
@@ -61,6 +76,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           // so concurrent writers meet only on the unique keys they really share.
           hooks: { afterConnect: (connection) => setReadCommitted(connection) },
         });
+  failover?.attach(sequelize);
   const description = describeDatabase(target);
   try {
     await sequelize.authenticate();
@@ -74,7 +90,113 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         : "check that MySQL is running and reachable, and the DATABASE_URL or DB_HOST/DB_USER/DB_PASSWORD/DB_NAME settings",
     });
   }
-  return { sequelize, dialect: target.dialect, description, close: () => sequelize.close() };
+  return {
+    sequelize, dialect: target.dialect, description, close: () => sequelize.close(),
+    currentHost: () => failover?.currentHost() ?? description,
+    withoutQueryTimeout: (work) => failover?.unbounded(work) ?? work(),
+  };
+}
+
+// mysql2's connection, as far as failover needs it.
+interface Conn {
+  query(...args: unknown[]): unknown;
+  execute(...args: unknown[]): unknown;
+  destroy(): void;
+  on(event: "error", listener: (e: unknown) => void): void;
+  _fatalError?: unknown;
+  _protocolError?: unknown;
+  _closing?: boolean;
+  stream?: { destroyed?: boolean };
+}
+
+const NODE_OF = Symbol("mpesa-cb database node");
+// The node cannot serve us: its connections go and the pool moves on. 1047 (ER_UNKNOWN_COM_ERROR) is Galera's
+// "WSREP has not yet prepared node for application use": the node is out of the cluster's primary component.
+const LEAVE_NODE = new Set(["PROTOCOL_SEQUENCE_TIMEOUT", "ER_UNKNOWN_COM_ERROR"]);
+
+function createFailover(target: MysqlTarget, options: OpenOptions) {
+  const hosts = databaseHosts(target);
+  const queryTimeoutMs = options.queryTimeoutMs ?? 4_000;
+  let current = 0;
+  let unboundedRuns = 0;
+  const name = (i: number) => hostName(hosts[i] as DatabaseHost);
+  // Only the node in use is left: an error on a connection to a node already left changes nothing.
+  const leave = (i: number, why: string) => {
+    if (i !== current || hosts.length < 2) return;
+    current = (i + 1) % hosts.length;
+    options.log?.(`database node ${name(i)} failed (${why}): moving to ${name(current)}`);
+  };
+  const instrument = (c: Conn, i: number) => {
+    (c as unknown as Record<symbol, number>)[NODE_OF] = i;
+    const onError = (e: unknown) => {
+      const code = String((e as { code?: unknown } | null)?.code ?? "");
+      if (!LEAVE_NODE.has(code) && (e as { fatal?: unknown } | null)?.fatal !== true) return;
+      if (LEAVE_NODE.has(code)) c.destroy(); // the command may still be queued on it: never reuse it
+      leave(i, `${code}: ${reason(e)}`);
+    };
+    c.on("error", onError);
+    for (const method of ["query", "execute"] as const) {
+      const original = c[method].bind(c);
+      c[method] = (sql: unknown, ...rest: unknown[]) => {
+        const at = rest.findIndex((a) => typeof a === "function");
+        if (at >= 0) {
+          const cb = rest[at] as (e: unknown, ...r: unknown[]) => void;
+          rest[at] = (e: unknown, ...r: unknown[]) => {
+            if (e) onError(e);
+            cb(e, ...r);
+          };
+        }
+        const bounded = queryTimeoutMs > 0 && unboundedRuns === 0;
+        const withLimit = !bounded ? sql : typeof sql === "string" ? { sql, timeout: queryTimeoutMs }
+          : isPlainOptions(sql) && sql.timeout === undefined ? { ...sql, timeout: queryTimeoutMs } : sql;
+        return original(withLimit, ...rest);
+      };
+    }
+  };
+  return {
+    currentHost: () => name(current),
+    usable: (c: Conn) => Boolean(c) && !c._fatalError && !c._protocolError && !c._closing && !c.stream?.destroyed
+      && (c as unknown as Record<symbol, number>)[NODE_OF] === current,
+    async unbounded<T>(work: () => Promise<T>): Promise<T> {
+      unboundedRuns++;
+      try {
+        return await work();
+      } finally {
+        unboundedRuns--;
+      }
+    },
+    // Each new connection goes to the node in use; one that cannot be reached is left for the next, within the
+    // same acquire, so a dead node costs a caller one connect timeout at most once.
+    attach(sequelize: Sequelize) {
+      const manager = (sequelize as unknown as { connectionManager: { connect(config: Record<string, unknown>): Promise<Conn> } }).connectionManager;
+      const connect = manager.connect.bind(manager);
+      manager.connect = async (config) => {
+        let last: unknown;
+        for (let tries = 0; tries < hosts.length; tries++) {
+          const i = current;
+          const h = hosts[i] as DatabaseHost;
+          try {
+            const c = await connect({ ...config, host: h.host, port: h.port });
+            instrument(c, i);
+            return c;
+          } catch (e) {
+            last = e;
+            leave(i, reason(e));
+          }
+        }
+        throw last;
+      };
+    },
+  };
+}
+
+// `{sql, …}` as sequelize passes it; never one of mysql2's own command objects.
+function isPlainOptions(v: unknown): v is { timeout?: unknown } {
+  return v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function hostName(h: DatabaseHost): string {
+  return `${h.host.includes(":") ? `[${h.host}]` : h.host}:${h.port}`;
 }
 
 function setReadCommitted(connection: unknown): Promise<void> {

@@ -7,10 +7,15 @@ export type FailureKind = "unavailable" | "transient" | "conflict" | "row";
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT", "ER_OPTION_PREVENTS_STATEMENT", "ER_READ_ONLY_MODE", "ER_CON_COUNT_ERROR",
-  "ER_SERVER_SHUTDOWN", "ER_RECORD_FILE_FULL", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN",
+  "ER_SERVER_SHUTDOWN", "ER_RECORD_FILE_FULL",
+  // Galera's 1047 "WSREP has not yet prepared node for application use": this node is out of the cluster (the pool
+  // moves to another, database.ts); spooled meanwhile rather than retried here, so a callback is never quarantined
+  // for a node's state.
+  "ER_UNKNOWN_COM_ERROR", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN",
   "SQLITE_NOTADB", "SQLITE_CORRUPT",
 ]);
-// Another writer got in the way: the same batch will succeed when tried again.
+// Another writer got in the way: the same batch will succeed when tried again. On Galera a write conflict between
+// nodes (certification) is also 1213 ER_LOCK_DEADLOCK, raised at COMMIT: the whole transaction is tried again.
 const TRANSIENT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "SQLITE_BUSY", "SQLITE_LOCKED"]);
 
 // A unique key met: another writer stored the same payment first (or one row collides with another).

@@ -1,0 +1,195 @@
+// Database failover without a restart: two TCP proxies to the machine's MariaDB stand for two cluster nodes "db1" and
+// "db2"; db1 is cut (a dead node) or hung (accepts, never answers: a SIGSTOPped node) and the pool moves to db2.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import type { Socket, TCPSocketListener } from "bun";
+import { QueryTypes } from "sequelize";
+import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../../support/databases.ts";
+import { openDatabase, type Database } from "../../../src/core/store/database.ts";
+import { migrate } from "../../../src/core/store/migrations.ts";
+import { parseDatabaseUrl, type MysqlTarget } from "../../../src/core/database-url.ts";
+import { classifyFailure } from "../../../src/core/store/db-errors.ts";
+import { startTestService } from "../../support/service.ts";
+import { streamCallbacks } from "../../support/callback-stream.ts";
+import { uniqueId } from "../../support/callbacks.ts";
+import { waitFor } from "../../support/wait-for.ts";
+import { DatabaseError } from "sequelize";
+
+/** A node in front of MariaDB: `cut` drops every connection and refuses new ones; `hang` keeps them, answers nothing. */
+interface Node {
+  port: number;
+  cut(): void;
+  hang(): void;
+  stop(): void;
+}
+
+interface Pair { client: Socket<Pair>; upstream?: Socket<Pair>; early: Buffer[] }
+
+function startNode(target: MysqlTarget): Node {
+  const pairs = new Set<Pair>();
+  let hung = false;
+  const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
+    hostname: "127.0.0.1", port: 0,
+    socket: {
+      open(client) {
+        const pair: Pair = { client, early: [] };
+        client.data = pair;
+        pairs.add(pair);
+        if (hung) return; // accepted by the kernel, never served: as a stopped mysqld
+        void Bun.connect<Pair>({
+          hostname: target.host, port: target.port, data: pair,
+          socket: {
+            open(up) { pair.upstream = up; for (const b of pair.early.splice(0)) up.write(b); },
+            data(_up, chunk) { if (!hung) pair.client.write(chunk); },
+            close() { if (!hung) pair.client.end(); },
+          },
+        }).catch(() => client.end());
+      },
+      data(client, chunk) {
+        if (hung) return;
+        const pair = client.data;
+        if (pair.upstream) pair.upstream.write(chunk);
+        else pair.early.push(Buffer.from(chunk));
+      },
+      close(client) { if (!hung) client.data.upstream?.end(); pairs.delete(client.data); },
+    },
+  });
+  const dropAll = () => {
+    for (const p of pairs) { p.client.terminate(); p.upstream?.terminate(); }
+    pairs.clear();
+  };
+  return {
+    port: listener.port,
+    cut() { listener.stop(true); dropAll(); },
+    hang() { hung = true; },
+    stop() { listener.stop(true); dropAll(); },
+  };
+}
+
+function urlThrough(tdb: TestDatabase, nodes: Node[]): string {
+  const t = tdb.target as MysqlTarget;
+  return tdb.url.replace(`@${t.host}:${t.port}/`, `@${nodes.map((n) => `127.0.0.1:${n.port}`).join(",")}/`);
+}
+
+function targetOf(url: string): MysqlTarget {
+  const parsed = parseDatabaseUrl(url, "test");
+  if (!parsed.ok || parsed.value.dialect !== "mysql") throw new Error(`not a mysql URL: ${url}`);
+  return parsed.value;
+}
+
+describe("Galera's answers are classified", () => {
+  // What mysql2 gives for a node not ready and for a certification conflict raised at COMMIT, wrapped by sequelize.
+  const driverError = (code: string, errno: number, sqlMessage: string) =>
+    new DatabaseError(Object.assign(new Error(sqlMessage), { code, errno, sqlMessage, sql: "COMMIT" }) as never);
+  test.each([
+    ["ER_UNKNOWN_COM_ERROR", 1047, "WSREP has not yet prepared node for application use", "unavailable"],
+    ["ER_LOCK_DEADLOCK", 1213, "Deadlock found when trying to get lock; try restarting transaction", "transient"],
+    ["PROTOCOL_SEQUENCE_TIMEOUT", 0, "Query inactivity timeout", "unavailable"],
+  ])("%s (%d) is %s", (code, errno, message, kind) => {
+    expect(classifyFailure(driverError(code, errno, message))).toBe(kind as ReturnType<typeof classifyFailure>);
+  });
+});
+
+describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind two proxies)", () => {
+  let tdb: TestDatabase;
+  let nodes: Node[] = [];
+  let db: Database | undefined;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase("mysql");
+    const m = await openDatabase(tdb.target);
+    await migrate(m);
+    await m.close();
+  });
+  afterEach(async () => {
+    await db?.close().catch(() => {});
+    db = undefined;
+    for (const n of nodes) n.stop();
+    nodes = [];
+  });
+  afterAll(async () => {
+    await tdb.drop();
+  });
+
+  const open = async (o: { queryTimeoutMs?: number; connectTimeoutMs?: number } = {}) => {
+    nodes = [startNode(tdb.target as MysqlTarget), startNode(tdb.target as MysqlTarget)];
+    const lines: string[] = [];
+    db = await openDatabase(targetOf(urlThrough(tdb, nodes)), { ...o, log: (l) => lines.push(l) });
+    return { db, lines, node1: `127.0.0.1:${nodes[0]?.port}`, node2: `127.0.0.1:${nodes[1]?.port}` };
+  };
+  const ping = (d: Database) => d.sequelize.query("SELECT COUNT(*) AS n FROM schema_migrations", { type: QueryTypes.SELECT });
+
+  test("the description lists every node, without the password", async () => {
+    const { db: d, node1, node2 } = await open();
+    expect(d.description).toBe(`mysql://${(tdb.target as MysqlTarget).user}:***@${node1},${node2}/${(tdb.target as MysqlTarget).database}`);
+    expect(d.currentHost?.()).toBe(node1);
+  });
+
+  test("db1 dies: the next query runs on db2, and the move is logged", async () => {
+    const { db: d, lines, node1, node2 } = await open();
+    await ping(d);
+    nodes[0]?.cut();
+    await waitFor(async () => (await ping(d).then(() => true, () => false)), { what: "a query answered after db1 died" });
+    expect(d.currentHost?.()).toBe(node2);
+    expect(lines.join("\n")).toContain(`database node ${node1} failed`);
+    expect(lines.join("\n")).toContain(`moving to ${node2}`);
+  });
+
+  test("db1 hangs (accepts, never answers): a query fails within the query timeout, the next runs on db2", async () => {
+    const { db: d, node2 } = await open({ queryTimeoutMs: 500, connectTimeoutMs: 500 });
+    await ping(d);
+    nodes[0]?.hang();
+    const started = performance.now();
+    const first = await ping(d).then(() => "answered", (e: unknown) => classifyFailure(e));
+    expect(first).toBe("unavailable"); // the query on the hung connection: bounded, and spooled by ingest
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await ping(d);
+    expect(d.currentHost?.()).toBe(node2);
+  });
+
+  test("db1 already hung when the pool opens: the connect times out and db2 takes the connection", async () => {
+    nodes = [startNode(tdb.target as MysqlTarget), startNode(tdb.target as MysqlTarget)];
+    nodes[0]?.hang();
+    db = await openDatabase(targetOf(urlThrough(tdb, nodes)), { connectTimeoutMs: 500 });
+    await ping(db);
+    expect(db.currentHost?.()).toBe(`127.0.0.1:${nodes[1]?.port}`);
+  });
+});
+
+describe.if(await mysqlAvailable())("serve with two database nodes, under a stream of callbacks", () => {
+  for (const fault of ["cut", "hang"] as const) {
+    test(`db1 ${fault === "cut" ? "dies" : "hangs"}: every acknowledged callback stored once, 200s go on, healthy on db2`, async () => {
+      const tdb = await createTestDatabase("mysql");
+      const nodes = [startNode(tdb.target as MysqlTarget), startNode(tdb.target as MysqlTarget)];
+      const service = await startTestService({ ...tdb, url: urlThrough(tdb, nodes) });
+      try {
+        const prefix = uniqueId(`ws_CO_FO${fault}`);
+        const stream = streamCallbacks(() => service.url, prefix, { clients: 6, durationMs: 5_000 });
+        await waitFor(() => stream.result.acked.length >= 50, { what: "callbacks acknowledged before the fault" });
+        if (fault === "cut") nodes[0]?.cut();
+        else nodes[0]?.hang();
+        const result = await stream.done;
+        let health: { status: string; spool: { depth: number }; callbacks: { spooled: number } } | undefined;
+        await waitFor(async () => {
+          health = (await fetch(`${service.url}/health`).then((r) => r.json())) as typeof health;
+          return health?.status === "healthy" && health.spool.depth === 0;
+        }, { what: "healthy with an empty spool", timeoutMs: 60_000, intervalMs: 200 });
+        const rows = await service.db.sequelize.query<{ id: string; n: number }>(
+          "SELECT checkout_request_id AS id, COUNT(*) AS n FROM transactions WHERE checkout_request_id LIKE ? GROUP BY checkout_request_id",
+          { replacements: [`${prefix}%`], type: QueryTypes.SELECT });
+        const stored = new Map(rows.map((r) => [r.id, Number(r.n)]));
+        const lost = result.acked.filter((id) => !stored.has(id));
+        const doubled = [...stored.values()].filter((n) => n > 1).length;
+        const afterFault = result.acked.length;
+        console.log(`failover (${fault}): sent ${result.sent}, acknowledged ${afterFault}, spooled ${health?.callbacks.spooled}, stored ${stored.size}, lost ${lost.length}, doubled ${doubled}; answers ${JSON.stringify(result.statuses)}`);
+        expect(lost).toEqual([]);
+        expect(doubled).toBe(0);
+        expect(Object.keys(result.statuses)).toEqual(["200"]); // no 503, no 500, no client timeout
+        expect(service.db.currentHost?.()).toBe(`127.0.0.1:${nodes[1]?.port}`);
+      } finally {
+        await service.stop();
+        for (const n of nodes) n.stop();
+        await tdb.drop();
+      }
+    }, 90_000);
+  }
+});
