@@ -32,6 +32,7 @@ import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 import { createMetrics, type Metrics } from "../core/metrics/metrics.ts";
 import { FAMILIES } from "../core/daraja/registry.ts";
+import { lockDataDir } from "../core/data-dir-lock.ts";
 
 export interface Service {
   url: string;
@@ -47,6 +48,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   // What a person must fix comes first, before anything is created: the data directory, then the address and port
   // (bound before the schema is touched, held until the app is ready: early requests wait, none is refused).
   checkDataDir(config.dataDir);
+  // One serve per data directory (its spool has one writer); released on stop, taken over from a dead holder.
+  const dirLock = lockDataDir(config.dataDir, (line) => logger.warn(line));
   let app: ((req: Request, srv: Server<unknown>) => Promise<Response>) | undefined;
   const ready = Promise.withResolvers<void>();
   // While stopping, every answer says `Connection: close`: a keep-alive client then opens a new connection (refused
@@ -64,7 +67,13 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       inFlight--;
     }
   };
-  const server = listen(config, fetch, logger);
+  let server: Server<unknown>;
+  try {
+    server = listen(config, fetch, logger);
+  } catch (e) {
+    dirLock.release();
+    throw e;
+  }
   let db: Database;
   try {
     db = await openDatabase(config.database, { pool: config.dbPool });
@@ -75,6 +84,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   } catch (e) {
     ready.resolve(); // requests that came early get 503
     await server.stop(true);
+    dirLock.release();
     throw e;
   }
   const writers = db.dialect === "sqlite" ? 1 : Math.min(config.writers, config.dbPool - 1);
@@ -138,6 +148,7 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
       await reconciler?.stop();
       await notifier?.stop();
       await db.close();
+      dirLock.release();
     },
   };
 }
