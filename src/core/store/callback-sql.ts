@@ -1,6 +1,6 @@
 // The statements that store callbacks, and the values for them: one place maps domain fields to SQL columns.
-import { inList } from "./raw-sql.ts";
-import { VERDICT_ON_INSERT } from "./verdict-sql.ts";
+import { inList, rowsTable } from "./raw-sql.ts";
+import { paymentRequestJoin, verdictSql, type WhenMatched } from "./verdict-sql.ts";
 import { sqlTime } from "./callback-log-sql.ts";
 import type { PaymentWrite } from "../ingest/batch-plan.ts";
 import type { StoredPayment } from "../payment-state.ts";
@@ -32,19 +32,37 @@ export function toStored(r: PaymentRow): StoredPayment {
   };
 }
 
-export function insertPaymentsSql(rows: number): string {
-  const row = `(${inList(14)},${VERDICT_ON_INSERT})`;
-  return `INSERT INTO transactions (checkout_request_id, merchant_request_id, result_code, result_desc, amount,
-    mpesa_receipt_number, phone_number, transaction_date, transaction_date_utc, status, superseded_status, conflict_count,
-    last_conflict_code, last_conflict_at, verdict) VALUES ${new Array(rows).fill(row).join(",")}`;
+// The columns a new payment's row is written with, in the order of insertPaymentValues; its verdict comes from the join.
+const INSERT_COLUMNS = ["checkout_request_id", "merchant_request_id", "result_code", "result_desc", "amount", "mpesa_receipt_number",
+  "phone_number", "transaction_date", "transaction_date_utc", "status", "superseded_status", "conflict_count", "last_conflict_code",
+  "last_conflict_at"];
+
+/** Most rows in one INSERT: SQLite allows at most 500 terms in the compound SELECT that carries them. */
+export const PAYMENTS_PER_INSERT = 250;
+
+/**
+ * New payments, their verdicts set in the same statement: the rows as a derived table joined once to our payment
+ * requests (one index lookup per row), rather than subqueries per row. `rows` at most PAYMENTS_PER_INSERT.
+ */
+export function insertPaymentsSql(rows: number, whenMatched: WhenMatched): string {
+  return `INSERT INTO transactions (${INSERT_COLUMNS.join(", ")}, verdict)
+    SELECT ${INSERT_COLUMNS.map((c) => `v.${c}`).join(", ")}, CASE WHEN v.status <> 'Success' THEN NULL ELSE ${verdictSql("v", whenMatched)} END
+    FROM ${rowsTable(INSERT_COLUMNS, rows)} v ${paymentRequestJoin("v")}`;
 }
 
-/** The row's values, then the verdict expression's: `whenMatched` is `matched`, or `pending` while Daraja confirms. */
-export function insertPaymentValues(w: PaymentWrite, whenMatched: string): unknown[] {
-  const cb = sourceOf(w);
-  const [amount, phone] = [centsToDecimal(cb.amountCents), cb.phone];
-  return [w.checkoutRequestId, ...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w),
-    cb.status, w.checkoutRequestId, w.checkoutRequestId, amount, phone, phone, whenMatched];
+/** The row's values, in INSERT_COLUMNS order. */
+export function insertPaymentValues(w: PaymentWrite): unknown[] {
+  return [w.checkoutRequestId, ...paymentFields(w), w.conflictCount, w.lastConflictCode, conflictTime(w)];
+}
+
+/** The statements (at most PAYMENTS_PER_INSERT rows each) that insert `writes`. */
+export function insertPaymentStatements(writes: readonly PaymentWrite[], whenMatched: WhenMatched): { sql: string; values: unknown[] }[] {
+  const statements: { sql: string; values: unknown[] }[] = [];
+  for (let i = 0; i < writes.length; i += PAYMENTS_PER_INSERT) {
+    const part = writes.slice(i, i + PAYMENTS_PER_INSERT);
+    statements.push({ sql: insertPaymentsSql(part.length, whenMatched), values: part.flatMap(insertPaymentValues) });
+  }
+  return statements;
 }
 
 /** A conflicting callback: the stored outcome stays, the row is flagged. */

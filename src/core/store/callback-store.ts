@@ -5,13 +5,13 @@ import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { planBatch, type BatchPlan, type IngestItem, type ItemOutcome } from "../ingest/batch-plan.ts";
 import {
-  FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentsSql, insertPaymentValues, selectPaymentsSql,
+  FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentStatements, selectPaymentsSql,
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
 } from "./callback-sql.ts";
 import { outboxStatements } from "./outbox-sql.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { linkStkSql } from "./c2b-sql.ts";
-import { crossCheckSql } from "./verdict-sql.ts";
+import { crossCheckSql, type WhenMatched } from "./verdict-sql.ts";
 import { NOTIFICATIONS_OFF, planNotifications, type NotifyTargets } from "../notify/notification-plan.ts";
 
 export interface CallbackStore {
@@ -28,13 +28,13 @@ export interface CallbackStoreOptions {
 export function createCallbackStore(db: Database, options: CallbackStoreOptions = {}): CallbackStore {
   const { sequelize } = db;
   const targets = options.notify ?? NOTIFICATIONS_OFF;
-  const whenMatched = options.confirm ? "pending" : "matched";
+  const whenMatched: WhenMatched = options.confirm ? "pending" : "matched";
   // Successes this batch wrote are checked against our payment requests before notifications are queued,
   // so that a mismatch (or a success still to be confirmed) gets no customer receipt.
   const crossCheck = (plan: BatchPlan): { sql: string; values: unknown[] }[] => {
     // Inserted rows got theirs in the INSERT; rows updated into a success are checked here.
     const keys = [...plan.writes.values()].filter((w) => w.mode === "update" && w.source?.status === "Success").map((w) => w.checkoutRequestId);
-    return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length), values: [whenMatched, ...keys] }];
+    return keys.length === 0 ? [] : [{ sql: crossCheckSql(keys.length, whenMatched), values: keys }];
   };
   // A success whose receipt a C2B confirmation already holds is the same payment (SPEC §4.5): link the two.
   const linkC2b = (plan: BatchPlan): { sql: string; values: unknown[] }[] => {
@@ -58,7 +58,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       const plan = { ...planned, outcomes: planned.outcomes.map((o, i): ItemOutcome => (refused.has(i) ? "refused" : o)) };
       const writes = [...plan.writes.values()];
       const inserts = writes.filter((w) => w.mode === "insert");
-      if (inserts.length > 0) await run(insertPaymentsSql(inserts.length), inserts.flatMap((w) => insertPaymentValues(w, whenMatched)));
+      for (const s of insertPaymentStatements(inserts, whenMatched)) await run(s.sql, s.values);
       for (const w of writes.filter((w) => w.mode === "update")) {
         await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
       }
@@ -75,13 +75,10 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
     const inserts = [...plan.writes.values()];
-    const queued = [...linkC2b(plan), ...outbox(items, plan)];
-    const statements = ["START TRANSACTION", insertLogsSql(items.length), ...queued.map((s) => s.sql), "COMMIT"];
-    if (inserts.length > 0) statements.splice(1, 0, insertPaymentsSql(inserts.length));
-    const values = [
-      ...inserts.flatMap((w) => insertPaymentValues(w, whenMatched)), ...items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")),
-      ...queued.flatMap((s) => s.values),
-    ];
+    const logs = { sql: insertLogsSql(items.length), values: items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")) };
+    const queued = [...insertPaymentStatements(inserts, whenMatched), logs, ...linkC2b(plan), ...outbox(items, plan)];
+    const statements = ["START TRANSACTION", ...queued.map((s) => s.sql), "COMMIT"];
+    const values = queued.flatMap((s) => s.values);
     try {
       await runScript(sequelize, statements, values);
       return plan.outcomes;

@@ -42,6 +42,24 @@ export function rowPlaceholders(rows: number, columns: number): string {
 }
 const cache = new Map<number, string>();
 
+/**
+ * `(SELECT ? AS a, ? AS b UNION ALL SELECT ?,? …)`: `rows` rows of parameters as a derived table with named columns,
+ * for an INSERT … SELECT that joins them to other tables (the same text on MySQL, MariaDB and SQLite; SQLite allows
+ * at most 500 rows in it). Cached, since batch sizes repeat.
+ */
+export function rowsTable(columns: readonly string[], rows: number): string {
+  const key = `${columns.join(",")}/${rows}`;
+  let table = tables.get(key);
+  if (table === undefined) {
+    const rest = ` UNION ALL SELECT ${inList(columns.length)}`.repeat(rows - 1);
+    table = `(SELECT ${columns.map((c) => `? AS ${c}`).join(", ")}${rest})`;
+    if (tables.size > 2000) tables.clear();
+    tables.set(key, table);
+  }
+  return table;
+}
+const tables = new Map<string, string>();
+
 interface MysqlTextConnection {
   query(sql: string, values: unknown[], cb: Callback): void;
 }

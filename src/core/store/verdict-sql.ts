@@ -1,33 +1,39 @@
-// The cross-check of a success against our own payment request, in SQL so that it runs inside the batch
-// transaction (and in the one-round-trip script) on both dialects: correlated subqueries, no UPDATE … JOIN.
+// The cross-check of a success against our own payment request, in SQL so that it runs inside the batch transaction
+// (and in the one-round-trip script) on both dialects: one expression over the row and its request joined by key,
+// for the rows an INSERT … SELECT adds and for the rows a batch updates into a success.
 import { inList } from "./raw-sql.ts";
 
 export type Verdict = "matched" | "mismatch" | "unsolicited" | "pending" | "verified" | "unverifiable";
+/** What a success that agrees with our request gets: `matched`, or `pending` while Daraja confirms it. */
+export type WhenMatched = "matched" | "pending";
 
-/**
- * The verdict of a success: `unsolicited` without a payment request of ours, `mismatch` when the amount or (where
- * both are known) the phone differs, else the last parameter (`matched`, or `pending` while Daraja confirms).
- * `row` names the success's key, amount and phone: columns of `transactions`, or `?` placeholders.
- */
-function verdictOf(row: { key: string; amount: string; phone: string }): string {
-  const request = `SELECT 1 FROM payment_requests pr WHERE pr.checkout_request_id = ${row.key}`;
-  return `CASE
-      WHEN NOT EXISTS (${request}) THEN 'unsolicited'
-      WHEN EXISTS (${request} AND ((pr.amount IS NOT NULL AND pr.amount <> ${row.amount})
-        OR (pr.phone_number IS NOT NULL AND ${row.phone} IS NOT NULL AND pr.phone_number <> ${row.phone})))
-        THEN 'mismatch'
-      ELSE ? END`;
+/** Our payment request for the rows of `row` (an alias with checkout_request_id), as `pr`: all NULL when there is none. */
+export function paymentRequestJoin(row: string): string {
+  return `LEFT JOIN payment_requests pr ON pr.checkout_request_id = ${row}.checkout_request_id`;
 }
 
-/** Sets the verdict of the successes among `keys` that have none yet. Parameters: whenMatched, then the keys. */
-export function crossCheckSql(keys: number): string {
-  const row = { key: "transactions.checkout_request_id", amount: "transactions.amount", phone: "transactions.phone_number" };
-  return `UPDATE transactions SET verdict = ${verdictOf(row)}
+/**
+ * The verdict of a success, `row` being an alias with its amount and phone_number and `pr` its request
+ * (paymentRequestJoin): `unsolicited` without one, `mismatch` when the amount or (where both are known) the phone
+ * differs, else `whenMatched`. The key is unique in payment_requests: at most one `pr` per row.
+ */
+export function verdictSql(row: string, whenMatched: WhenMatched): string {
+  return `CASE WHEN pr.checkout_request_id IS NULL THEN 'unsolicited'
+      WHEN (pr.amount IS NOT NULL AND pr.amount <> ${row}.amount)
+        OR (pr.phone_number IS NOT NULL AND ${row}.phone_number IS NOT NULL AND pr.phone_number <> ${row}.phone_number) THEN 'mismatch'
+      ELSE '${matchedWord(whenMatched)}' END`;
+}
+
+/** Sets the verdict of the successes among `keys` that have none yet (rows updated into a success). Parameters: the keys. */
+export function crossCheckSql(keys: number, whenMatched: WhenMatched): string {
+  // No UPDATE … JOIN (the dialects spell it differently): one scalar subquery per row, over the same join.
+  return `UPDATE transactions SET verdict = (SELECT ${verdictSql("transactions", whenMatched)}
+      FROM (SELECT 1 AS one) one ${paymentRequestJoin("transactions")})
     WHERE checkout_request_id IN (${inList(keys)}) AND status = 'Success' AND verdict IS NULL`;
 }
 
-/**
- * The same verdict for a row being inserted, as one expression per row of the INSERT: no second write to the row.
- * Parameters: status, key, key, amount, phone, phone, whenMatched.
- */
-export const VERDICT_ON_INSERT = `CASE WHEN ? <> 'Success' THEN NULL ELSE ${verdictOf({ key: "?", amount: "?", phone: "?" })} END`;
+// The word goes into the SQL text: only the two known words, never a value from outside.
+function matchedWord(w: WhenMatched): WhenMatched {
+  if (w !== "matched" && w !== "pending") throw new Error(`verdict for a matching success: ${String(w)} is neither matched nor pending`);
+  return w;
+}
