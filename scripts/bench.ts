@@ -9,6 +9,7 @@ import { insertCeiling, trivialCeiling } from "./bench-ceilings.ts";
 import { formatNotes, formatTable, type Ceilings } from "./bench-table.ts";
 import { mariadbPid } from "./bench-proc.ts";
 import { FakeTelegram } from "../test/support/fake-telegram.ts";
+import mysql from "mysql2/promise";
 
 const log = (line: string) => console.error(line); // progress on stderr, the results on stdout
 
@@ -24,8 +25,18 @@ async function measureCeilings(plan: Plan, runId: string, pid: number | null): P
   return { trivial, inserts };
 }
 
+/** Fails early, and says what to do, when the MariaDB the plan needs does not answer. */
+async function checkMysql(url: string): Promise<void> {
+  try {
+    await (await mysql.createConnection({ uri: url, connectTimeout: 5000 })).end();
+  } catch (e) {
+    throw new Error(`MariaDB at ${url} cannot be reached (${e instanceof Error ? e.message : String(e)}): start it, pass --mysql-url, or run only SQLite with --db sqlite`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const plan = parsePlan(argv);
+  if (plan.cells.some((c) => c.db === "mysql")) await checkMysql(plan.mysqlUrl);
   const runId = Date.now().toString(36);
   const port = Number(new URL(plan.mysqlUrl).port || 3306);
   const pid = plan.cells.some((c) => c.db === "mysql") ? mariadbPid(port) : null;
@@ -37,13 +48,20 @@ async function main(argv: string[]): Promise<number> {
   try {
     const ceilings = await measureCeilings(plan, runId, pid);
     const results: CellResult[] = [];
+    const broken: string[] = []; // cells that could not run: the others still make the table
     for (const [index, cell] of plan.cells.entries()) {
-      log(`cell ${index + 1}/${plan.cells.length}: ${cell.db}, ${WORKLOAD_NAMES[cell.workload]}, ${cell.close ? "new connection per request" : "keep-alive"}, ${cell.connections} connections, ${cell.seconds} s`);
-      results.push(await runCell(cell, { plan, runId, index, telegram, mariadbPid: pid }));
+      const name = `${cell.db}, ${WORKLOAD_NAMES[cell.workload]}, ${cell.close ? "new connection per request" : "keep-alive"}, ${cell.connections} connections, ${cell.seconds} s`;
+      log(`cell ${index + 1}/${plan.cells.length}: ${name}`);
+      try {
+        results.push(await runCell(cell, { plan, runId, index, telegram, mariadbPid: pid }));
+      } catch (e) {
+        broken.push(`NOT RUN ${name}: ${e instanceof Error ? e.message : String(e)}`);
+        log(broken.at(-1) as string);
+      }
     }
-    console.log(`\n${formatTable(results, ceilings)}\n\n${formatNotes(results, ceilings)}`);
+    console.log(`\n${formatTable(results, ceilings)}\n\n${[formatNotes(results, ceilings), ...broken].filter((x) => x !== "").join("\n")}`);
     console.log(`took ${Math.round((performance.now() - started) / 1000)} s`);
-    return results.some((r) => r.problems.length > 0) ? 1 : 0;
+    return broken.length > 0 || results.some((r) => r.problems.length > 0) ? 1 : 0;
   } finally {
     await telegram.stop();
   }
