@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import type { Database } from "./database.ts";
 import { MIGRATIONS, splitStatements, type Migration } from "./migration-files.ts";
 import { ledgerRefused, statementRefused } from "./migration-refusal.ts";
+import { lockMigrations } from "./migration-lock.ts";
 
 export { MIGRATIONS, splitStatements, type Migration } from "./migration-files.ts";
 
@@ -21,7 +22,7 @@ export interface MigrationReport {
 }
 
 export interface MigrateOptions {
-  lockWaitSeconds?: number; // how long to wait for another `migrate` on the same MySQL database (default 60)
+  lockWaitSeconds?: number; // how long to wait for another `migrate` on the same MySQL database (default 60; migration-lock.ts)
   log?: (line: string) => void; // one line per migration applied, as it happens
 }
 
@@ -61,7 +62,12 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
 
 /** As `migrate`, and says what the upgrade changed in the data. A refusal is an AppError that says what to do. */
 export async function runMigrations(db: Database, options: MigrateOptions = {}): Promise<MigrationReport> {
-  const release = await lockMigrations(db, options.lockWaitSeconds ?? 60);
+  // No per-query time limit: a lock wait or an ALTER of a big table may take minutes (database.ts queryTimeoutMs).
+  return db.withoutQueryTimeout ? db.withoutQueryTimeout(() => runLocked(db, options)) : runLocked(db, options);
+}
+
+async function runLocked(db: Database, options: MigrateOptions): Promise<MigrationReport> {
+  const release = await lockMigrations(db, { waitSeconds: options.lockWaitSeconds ?? 60, log: options.log });
   try {
     const report: MigrationReport = { applied: [], movedReceipts: [] };
     for (const m of await pendingMigrations(db)) {
@@ -128,29 +134,4 @@ async function recordProgress(db: Database, m: Migration, statementsDone: number
     : "INSERT INTO schema_migrations VALUES (?,?,?,?,?,?) ON CONFLICT (version) DO UPDATE SET statements_done = excluded.statements_done, completed = excluded.completed, applied_at = excluded.applied_at";
   await db.sequelize.query(upsert, { replacements, transaction })
     .catch((e: unknown) => { throw ledgerRefused(`record the progress of ${m.name} in schema_migrations`, e); });
-}
-
-// Two `migrate` runs at once (two hosts deploying) must not interleave on one MySQL database. The lock is named
-// after the database (GET_LOCK names are server-wide, at most 64 characters).
-async function lockMigrations(db: Database, waitSeconds: number): Promise<() => Promise<void>> {
-  if (db.dialect !== "mysql") return async () => {};
-  const name = "CONCAT('mpesa_cb_migrate:', MD5(DATABASE()))";
-  try {
-    const t = await db.sequelize.transaction(); // pins one connection for GET_LOCK and RELEASE_LOCK
-    const [row] = await db.sequelize.query<{ got: unknown }>(`SELECT GET_LOCK(${name}, ?) AS got`,
-      { replacements: [Math.max(0, Math.round(waitSeconds))], type: QueryTypes.SELECT, transaction: t })
-      .catch(async (e: unknown) => { await t.rollback().catch(() => {}); throw e; });
-    if (Number(row?.got) !== 1) {
-      await t.rollback().catch(() => {});
-      throw new AppError("database", `another \`mpesa-cb migrate\` has held the migration lock of ${db.description} for ${waitSeconds} s`, {
-        hint: "let it finish (its database session shows in SHOW PROCESSLIST), then run `mpesa-cb migrate` again; `--status` lists what is pending",
-      });
-    }
-    return async () => {
-      await db.sequelize.query(`SELECT RELEASE_LOCK(${name})`, { transaction: t }).catch(() => {});
-      await t.commit().catch(() => {});
-    };
-  } catch (e) {
-    throw e instanceof AppError ? e : ledgerRefused("take the migration lock", e);
-  }
 }
