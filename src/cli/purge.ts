@@ -1,9 +1,8 @@
 // `mpesa-cb purge --older-than 400d`: retention. Rows older than the limit lose their raw bodies and sent message
 // texts, and their phone numbers and names are masked; amounts, receipts, statuses and times stay. Exit 0.
 import { InvalidArgumentError, type Command } from "commander";
-import { AppError } from "../core/errors.ts";
 import { openDatabase } from "../core/store/database.ts";
-import { pendingMigrations } from "../core/store/migrations.ts";
+import { requireMigrated } from "../core/store/require-migrated.ts";
 import { MIN_RETENTION_DAYS, purgePersonalData } from "../core/maintenance/purge.ts";
 import { describePurge } from "../core/maintenance/purge-text.ts";
 import { addSettingOptions, createLogger, loadConfig } from "./settings.ts";
@@ -35,12 +34,7 @@ export async function runPurge(env: Record<string, string | undefined>, opts: Pu
   const logger = createLogger(config.logLevel, env);
   const db = await openDatabase(config.database, { pool: 2 });
   try {
-    const pending = await pendingMigrations(db);
-    if (pending.length > 0) {
-      throw new AppError("schema", `the database ${db.description} is not migrated (pending: ${pending.map((m) => m.name).join(", ")})`, {
-        hint: "run `mpesa-cb migrate` with the same settings, then purge again",
-      });
-    }
+    await requireMigrated(db, "purge again");
     const report = await purgePersonalData({ db, olderThanDays: opts.olderThan ?? 0, dryRun: opts.dryRun === true, batchSize: opts.batchSize });
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else logger.log(`${db.description}: ${describePurge(report)}`);

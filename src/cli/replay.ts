@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { AppError } from "../core/errors.ts";
 import { FAMILIES } from "../core/daraja/registry.ts";
 import { openDatabase } from "../core/store/database.ts";
-import { pendingMigrations } from "../core/store/migrations.ts";
+import { requireMigrated } from "../core/store/require-migrated.ts";
 import { buildFamilyStores } from "../core/maintenance/stores.ts";
 import { replayCallbacks, type ReplayEntry, type ReplayReport } from "../core/maintenance/replay.ts";
 import type { ReplaySelection } from "../core/maintenance/replay-rows.ts";
@@ -41,12 +41,7 @@ export async function runReplay(env: Record<string, string | undefined>, opts: R
   const logger = createLogger(config.logLevel, env);
   const db = await openDatabase(config.database, { pool: 2 });
   try {
-    const pending = await pendingMigrations(db);
-    if (pending.length > 0) {
-      throw new AppError("schema", `the database ${db.description} is not migrated (pending: ${pending.map((m) => m.name).join(", ")})`, {
-        hint: "run `mpesa-cb migrate` with the same settings, then replay again",
-      });
-    }
+    await requireMigrated(db, "replay again");
     const report = await replayCallbacks({
       db, stores: buildFamilyStores(db, config), selection, dryRun: opts.dryRun === true,
       onEntry: opts.json ? undefined : (e) => logger.log(entryLine(e)),

@@ -1,6 +1,5 @@
 // The HTTP face: routes, 404/405, the one place where an unexpected error becomes a bare 500, and every answer counted.
 import type { Server } from "bun";
-import type { ConsolaInstance } from "consola";
 import type { Ingest } from "../core/ingest/ingest.ts";
 import type { HealthReport } from "../core/health.ts";
 import { json } from "./http.ts";

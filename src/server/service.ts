@@ -5,9 +5,9 @@ import type { Config } from "../core/config.ts";
 import { ensurePrivateDir, openDatabase, type Database } from "../core/store/database.ts";
 import { localServerUrl } from "../core/simulate/http.ts";
 import { unlinkSync, writeFileSync } from "node:fs";
-import { migrate, pendingMigrations } from "../core/store/migrations.ts";
-import { createCallbackStore } from "../core/store/callback-store.ts";
-import { createIngest, type FamilyStore, type Ingest } from "../core/ingest/ingest.ts";
+import { migrate } from "../core/store/migrations.ts";
+import { requireMigrated } from "../core/store/require-migrated.ts";
+import { createIngest, type Ingest } from "../core/ingest/ingest.ts";
 import { createHealthCheck } from "../core/health.ts";
 import { AppError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
@@ -19,16 +19,10 @@ import { startReconcileSweep } from "../core/reconcile/sweep.ts";
 import { join } from "node:path";
 import { Spool } from "../core/spool/spool.ts";
 import { startReplay } from "../core/spool/replay.ts";
-import { stkFamily } from "../core/daraja/stk/family.ts";
-import { c2bConfirmationFamily } from "../core/daraja/c2b/confirmation.ts";
-import { createC2bStore } from "../core/store/c2b-store.ts";
 import { c2bValidationFamily } from "../core/daraja/c2b/validation.ts";
-import { createC2bValidationStore } from "../core/store/c2b-validation-store.ts";
 import { createC2bDecider } from "../core/store/c2b-decider.ts";
 import { buildFamilyStores } from "../core/maintenance/stores.ts";
 import { startRetention } from "../core/maintenance/retention.ts";
-import { RESULT_FAMILIES } from "../core/daraja/result/family.ts";
-import { createResultStore } from "../core/store/result-store.ts";
 import { findLoggedRequestIds } from "../core/store/request-ids.ts";
 import { createMetrics, type Metrics } from "../core/metrics/metrics.ts";
 import { FAMILIES } from "../core/daraja/registry.ts";
@@ -222,10 +216,5 @@ async function prepareSchema(db: Database, logger: ConsolaInstance): Promise<voi
     if (applied.length > 0) logger.info(`database schema created/upgraded: ${applied.join(", ")}`);
     return;
   }
-  const pending = await pendingMigrations(db);
-  if (pending.length > 0) {
-    throw new AppError("schema", `the database ${db.description} is not migrated (pending: ${pending.map((m) => m.name).join(", ")})`, {
-      hint: "run `mpesa-cb migrate` with the same settings, then start again",
-    });
-  }
+  await requireMigrated(db, "start again");
 }
