@@ -57,7 +57,10 @@ export function createOutboxQueue(db: Database): OutboxQueue {
 }
 
 // Due: pending, its time has come, and no live claim on it. MySQL skips rows another worker is claiming at this
-// moment (row locks, SKIP LOCKED) instead of waiting for them; SQLite has one writer at a time (IMMEDIATE).
+// moment (row locks, SKIP LOCKED) instead of waiting for them; SQLite has one writer at a time (IMMEDIATE). Row locks
+// are a node's own on Galera: the UPDATE is therefore conditional on the row still being due, so of two nodes'
+// claims only one can take a row (the other's commit fails certification, 1213, or changes nothing), and the ids
+// returned are those this claim changed. Committed before the caller sends anything.
 async function claimIds(db: Database, owner: string, limit: number, leaseMs: number): Promise<number[]> {
   const { sequelize, dialect } = db;
   const now = utcNowSql(dialect);
@@ -71,9 +74,17 @@ async function claimIds(db: Database, owner: string, limit: number, leaseMs: num
     );
     const ids = rows.map((r) => Number(r.id));
     if (ids.length === 0) return ids;
-    await sequelize.query(`UPDATE notifications SET claimed_by = ?, claimed_until = ${utcPlusSql(dialect)} WHERE id IN (${inList(ids.length)})`,
-      { replacements: [owner, plusValue(dialect, Math.max(0, leaseMs)), ...ids], transaction });
-    return ids;
+    const [, changed] = (await sequelize.query(
+      `UPDATE notifications SET claimed_by = ?, claimed_until = ${utcPlusSql(dialect)} WHERE id IN (${inList(ids.length)}) AND ${due}`,
+      { replacements: [owner, plusValue(dialect, Math.max(0, leaseMs)), ...ids], transaction, type: QueryTypes.UPDATE },
+    )) as unknown as [unknown, number];
+    if (changed === ids.length) return ids;
+    // Some were taken meanwhile: keep those this claim holds (its own uncommitted writes are visible to it).
+    const held = await sequelize.query<{ id: number | string }>(
+      `SELECT id FROM notifications WHERE id IN (${inList(ids.length)}) AND claimed_by = ? AND status = 'pending' AND claimed_until > ${now}`,
+      { replacements: [...ids, owner], type: QueryTypes.SELECT, transaction },
+    );
+    return held.map((r) => Number(r.id));
   });
 }
 
