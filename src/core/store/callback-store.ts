@@ -1,5 +1,5 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { runScript, runSql, inList } from "./raw-sql.ts";
+import { onScriptConnection, runScript, runSql, inList } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -8,7 +8,9 @@ import {
   FLAG_PAYMENT_SQL, flagPaymentValues, insertPaymentStatements, selectPaymentsSql,
   toStored, UPDATE_PAYMENT_SQL, updatePaymentValues, type PaymentRow,
 } from "./callback-sql.ts";
-import { outboxStatements } from "./outbox-sql.ts";
+import { outboxStatements, type SqlStatement } from "./outbox-sql.ts";
+import { RecentKeys } from "../ingest/recent-keys.ts";
+import type { StoredPayment } from "../payment-state.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { linkStkSql } from "./c2b-sql.ts";
 import { crossCheckSql, type WhenMatched } from "./verdict-sql.ts";
@@ -46,41 +48,40 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     outboxStatements(db.dialect, planNotifications(items, plan, targets), targets.adminChatId);
   const txOptions = txOptionsFor(db);
 
+  // Every write of a planned batch, in order: payments, the log rows, verdicts of updated rows, C2B links, the outbox.
+  function writeStatements(items: readonly IngestItem[], plan: BatchPlan, refused: ReadonlySet<number>): SqlStatement[] {
+    const writes = [...plan.writes.values()];
+    const updates = writes.filter((w) => w.mode === "update").map((w) =>
+      (w.source === null ? { sql: FLAG_PAYMENT_SQL, values: flagPaymentValues(w) } : { sql: UPDATE_PAYMENT_SQL, values: updatePaymentValues(w) }));
+    const logs = { sql: insertLogsSql(items.length), values: items.flatMap((item, i) =>
+      refused.has(i) ? logValues(item, "refused", [UNSOLICITED]) : logValues(item, plan.outcomes[i] ?? "rejected")) };
+    const inserts = insertPaymentStatements(writes.filter((w) => w.mode === "insert"), whenMatched);
+    return [...inserts, ...updates, logs, ...crossCheck(plan), ...linkC2b(plan), ...outbox(items, plan)];
+  }
+
+  // Through sequelize, a statement at a time: SQLite, and MPESA_CB_UNSOLICITED=reject (one more read) on MySQL.
   async function writeOnce(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
     return sequelize.transaction(txOptions, async (transaction) => {
       const run = (sql: string, values: unknown[]) => runSql(db.dialect, transaction, sql, values);
-      const keys = [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.checkoutRequestId] : [])))];
+      const keys = keysOf(items);
       const rows = keys.length === 0 ? [] : await runSql<PaymentRow>(db.dialect, transaction, selectPaymentsSql(keys.length, db.dialect === "mysql"), keys);
       const refused = options.refuseUnsolicited ? await unsolicited(items, run) : new Set<number>();
       // A refused success takes part as a rejected item: it changes no payment, and its log row says why.
-      const planned = planBatch(items.map((item, i) => (refused.has(i) ? { ...item, parsed: { ok: false as const, problems: [] } } : item)),
-        new Map(rows.map((r) => [r.checkout_request_id, toStored(r)])));
+      const planned = planBatch(items.map((item, i) => (refused.has(i) ? { ...item, parsed: { ok: false as const, problems: [] } } : item)), storedOf(rows));
       const plan = { ...planned, outcomes: planned.outcomes.map((o, i): ItemOutcome => (refused.has(i) ? "refused" : o)) };
-      const writes = [...plan.writes.values()];
-      const inserts = writes.filter((w) => w.mode === "insert");
-      for (const s of insertPaymentStatements(inserts, whenMatched)) await run(s.sql, s.values);
-      for (const w of writes.filter((w) => w.mode === "update")) {
-        await (w.source === null ? run(FLAG_PAYMENT_SQL, flagPaymentValues(w)) : run(UPDATE_PAYMENT_SQL, updatePaymentValues(w)));
-      }
-      await run(insertLogsSql(items.length), items.flatMap((item, i) =>
-        refused.has(i) ? logValues(item, "refused", [UNSOLICITED]) : logValues(item, plan.outcomes[i] ?? "rejected")));
-      for (const s of [...crossCheck(plan), ...linkC2b(plan), ...outbox(items, plan)]) await run(s.sql, s.values);
+      for (const s of writeStatements(items, plan, refused)) await run(s.sql, s.values);
       return plan.outcomes;
     });
   }
 
   // MySQL, when every payment in the batch is new (the usual case): the whole transaction in one round trip.
-  // A payment that exists already fails the insert on its unique key; then the batch takes the reading path.
+  // A payment that exists already fails the insert on its unique key (null: the batch takes writeOverStored).
   // Over no stored payments every write is an insert, whose verdict its INSERT sets: there is nothing to cross-check.
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
-    const inserts = [...plan.writes.values()];
-    const logs = { sql: insertLogsSql(items.length), values: items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")) };
-    const queued = [...insertPaymentStatements(inserts, whenMatched), logs, ...linkC2b(plan), ...outbox(items, plan)];
-    const statements = ["START TRANSACTION", ...queued.map((s) => s.sql), "COMMIT"];
-    const values = queued.flatMap((s) => s.values);
+    const statements = writeStatements(items, plan, NONE_REFUSED);
     try {
-      await runScript(sequelize, statements, values);
+      await runScript(sequelize, ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"], statements.flatMap((s) => s.values));
       return plan.outcomes;
     } catch (e) {
       if (classifyFailure(e) === "conflict") return null;
@@ -88,16 +89,48 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     }
   }
 
+  // MySQL, a batch that meets stored payments (duplicates, updates, conflicts): two round trips on one connection —
+  // its stored payments read and locked, then every write and the COMMIT.
+  async function writeOverStored(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
+    const keys = keysOf(items);
+    return onScriptConnection(sequelize, async (query) => {
+      let rows: PaymentRow[] = [];
+      if (keys.length === 0) await query("START TRANSACTION", []);
+      else rows = ((await query(`START TRANSACTION;\n${selectPaymentsSql(keys.length, true)}`, keys)) as unknown[])[1] as PaymentRow[];
+      const plan = planBatch(items, storedOf(rows));
+      const statements = writeStatements(items, plan, NONE_REFUSED);
+      await query([...statements.map((s) => s.sql), "COMMIT"].join(";\n"), statements.flatMap((s) => s.values));
+      return plan.outcomes;
+    });
+  }
+
+  // Keys this store committed lately: a batch repeating one skips the all-new try that would fail on it.
+  const recent = new RecentKeys();
+  async function writeMysql(items: readonly IngestItem[], attempt: number): Promise<ItemOutcome[]> {
+    const keys = keysOf(items);
+    const fast = attempt === 1 && !recent.hasAny(keys) ? await writeAllNew(items) : null;
+    const outcomes = fast ?? (await writeOverStored(items));
+    recent.add(keys);
+    return outcomes;
+  }
+
   const runner: BatchRunner<IngestItem> = {
     db,
-    writeOnce: async (items, attempt) => {
-      const fast = attempt === 1 && db.dialect === "mysql" && !options.refuseUnsolicited ? await writeAllNew(items) : null;
-      return fast ?? (await writeOnce(items));
-    },
+    writeOnce: (items, attempt) => (db.dialect === "mysql" && !options.refuseUnsolicited ? writeMysql(items, attempt) : writeOnce(items)),
   };
   const writeBatch = (items: readonly IngestItem[]) => writeWithRetries(runner, items) as Promise<ItemOutcome[]>;
 
   return { writeBatch };
+}
+
+const NONE_REFUSED: ReadonlySet<number> = new Set();
+
+function keysOf(items: readonly IngestItem[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.checkoutRequestId] : [])))];
+}
+
+function storedOf(rows: readonly PaymentRow[]): Map<string, StoredPayment> {
+  return new Map(rows.map((r) => [r.checkout_request_id, toStored(r)]));
 }
 
 const UNSOLICITED = { path: "Body.stkCallback.CheckoutRequestID", message: "names no payment request of ours: unsolicited success refused (MPESA_CB_UNSOLICITED=reject)" };

@@ -67,21 +67,30 @@ interface PooledSequelize {
   connectionManager: { getConnection(o: { type: "write" }): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
 }
 
+/** One round trip on a script connection: several statements, `?` values escaped by mysql2; one result per statement. */
+export type ScriptQuery = (sql: string, values: unknown[]) => Promise<unknown>;
+
 /**
- * MySQL only: several statements in one round trip (text protocol, values escaped by mysql2). A statement that fails
- * stops the rest; the connection is rolled back before it goes back to the pool.
+ * MySQL only: `work` runs scripts — several statements in one round trip each (text protocol, values escaped by
+ * mysql2) — on one pooled connection. A statement that fails stops the rest; the connection is rolled back before it
+ * goes back to the pool, so a transaction a script opened never outlives a failure.
  */
-export async function runScript(sequelize: unknown, statements: string[], values: unknown[]): Promise<void> {
+export async function onScriptConnection<T>(sequelize: unknown, work: (query: ScriptQuery) => Promise<T>): Promise<T> {
   const manager = (sequelize as PooledSequelize).connectionManager;
   const connection = (await manager.getConnection({ type: "write" })) as MysqlTextConnection;
-  const query = (sql: string, params: unknown[]) =>
-    new Promise<void>((resolve, reject) => connection.query(sql, params, (err) => (err ? reject(err) : resolve())));
+  const query: ScriptQuery = (sql, params) =>
+    new Promise((resolve, reject) => connection.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
   try {
-    await query(statements.join(";\n"), values);
+    return await work(query);
   } catch (e) {
     await query("ROLLBACK", []).catch(() => {}); // a dead connection rolls back on the server anyway
     throw e;
   } finally {
     await manager.releaseConnection(connection);
   }
+}
+
+/** MySQL only: several statements in one round trip (see onScriptConnection). */
+export async function runScript(sequelize: unknown, statements: string[], values: unknown[]): Promise<void> {
+  await onScriptConnection(sequelize, (query) => query(statements.join(";\n"), values));
 }
