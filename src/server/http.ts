@@ -2,8 +2,11 @@
 import type { Problem } from "../core/result.ts";
 import { BODY_SIZE_PROBLEM } from "../core/ingest/batch-plan.ts";
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
+
+// Every callback's answer comes through here: the common case (no extra headers) shares one header object.
+export function json(status: number, body: unknown, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers } });
 }
 
 /** The body as text, and what is wrong with it: too large (only the first `limit` bytes are kept), not UTF-8. */
