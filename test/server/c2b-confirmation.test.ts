@@ -1,11 +1,12 @@
 // C2B confirmations through the real serve, on SQLite and MariaDB: the answer Daraja gets, the row, exactly once,
 // and one payment (one alert, one receipt) when an STK payment and a C2B confirmation carry the same receipt.
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
 import { c2bFixtures } from "../../src/core/daraja/c2b/fixtures.ts";
 import type { Service } from "../../src/server/service.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
-import { postCallback, startTestService } from "../support/service.ts";
+import { testDialects } from "../support/databases.ts";
+import { postCallback } from "../support/service.ts";
+import { servicesPerTest } from "../support/services-per-test.ts";
 import { successBody, uniqueId, utcIso } from "../support/callbacks.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/outbox.ts";
@@ -23,20 +24,8 @@ const confirmation = (transId: string, o: { msisdn?: string | number; amount?: s
 });
 
 describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
-  const running: Service[] = [];
-  const dbs: TestDatabase[] = [];
-  afterEach(async () => {
-    for (const s of running.splice(0)) await s.stop();
-    for (const d of dbs.splice(0)) await d.drop();
-    fake.delivered.length = 0;
-  });
-  const start = async (telegram = false) => {
-    const tdb = await createTestDatabase(dialect);
-    dbs.push(tdb);
-    const s = await startTestService(tdb, telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: fake.apiRoot } : {});
-    running.push(s);
-    return s;
-  };
+  const startService = servicesPerTest(dialect, () => (fake.delivered.length = 0));
+  const start = (telegram = false) => startService(telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: fake.apiRoot } : {});
   const post = (s: Service, path: string, body: string) => fetch(`${s.url}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
   const rows = (s: Service, transId: string) => s.db.sequelize.query<Record<string, unknown>>(
     "SELECT trans_id, amount, trans_time, msisdn, msisdn_kind, bill_ref_number, status, checkout_request_id FROM c2b_payments WHERE trans_id = ?",

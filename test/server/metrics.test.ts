@@ -1,11 +1,11 @@
 // GET /metrics through the real serve, on SQLite and MariaDB, read by a strict Prometheus text parser: each counter
 // moves by exactly what arrived (callbacks of several families, HTTP answers, outbox deliveries), the histograms are
 // well formed, the route label never carries a path token, and a client that is not allowed gets a 403 saying how.
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
 import type { Service } from "../../src/server/service.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
-import { startTestService } from "../support/service.ts";
+import { testDialects } from "../support/databases.ts";
+import { servicesPerTest } from "../support/services-per-test.ts";
 import { successBody, uniqueId } from "../support/callbacks.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -38,20 +38,7 @@ function moved(before: Scrape, after: Scrape, name: string): Record<string, numb
 const key = (labels: Record<string, string>) => JSON.stringify(labels);
 
 describe.each(await testDialects())("GET /metrics on %s", (dialect) => {
-  const running: Service[] = [];
-  const dbs: TestDatabase[] = [];
-  afterEach(async () => {
-    for (const s of running.splice(0)) await s.stop();
-    for (const d of dbs.splice(0)) await d.drop();
-    fake.delivered.length = 0;
-  });
-  const start = async (env: Record<string, string> = {}) => {
-    const tdb = await createTestDatabase(dialect);
-    dbs.push(tdb);
-    const s = await startTestService(tdb, env);
-    running.push(s);
-    return s;
-  };
+  const start = servicesPerTest(dialect, () => (fake.delivered.length = 0));
   const scrape = async (s: Service, headers: Record<string, string> = {}): Promise<Scrape> => {
     const res = await fetch(`${s.url}/metrics`, { headers });
     expect(res.status).toBe(200);

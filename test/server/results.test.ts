@@ -1,12 +1,12 @@
 // Result-family callbacks (B2C, B2B, status, balance, reversal results and their queue timeouts) through the real
 // serve, on SQLite and MariaDB: the answer Daraja gets, the row each fixture becomes, exactly once, the order of a
 // timeout and its result, and no secret of an echoed request kept anywhere.
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
 import { resultFixtures, type ResultExpectation } from "../../src/core/daraja/result/fixtures.ts";
 import type { Service } from "../../src/server/service.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../support/databases.ts";
-import { startTestService } from "../support/service.ts";
+import { testDialects } from "../support/databases.ts";
+import { servicesPerTest } from "../support/services-per-test.ts";
 import { uniqueId, utcIso } from "../support/callbacks.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/outbox.ts";
@@ -37,20 +37,8 @@ const b2c = (kind: "result" | "timeout", originator: string, o: { code?: number;
 });
 
 describe.each(await testDialects())("Result callbacks on %s", (dialect) => {
-  const running: Service[] = [];
-  const dbs: TestDatabase[] = [];
-  afterEach(async () => {
-    for (const s of running.splice(0)) await s.stop();
-    for (const d of dbs.splice(0)) await d.drop();
-    fake.delivered.length = 0;
-  });
-  const start = async (telegram = false) => {
-    const tdb = await createTestDatabase(dialect);
-    dbs.push(tdb);
-    const s = await startTestService(tdb, telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: fake.apiRoot } : {});
-    running.push(s);
-    return s;
-  };
+  const startService = servicesPerTest(dialect, () => (fake.delivered.length = 0));
+  const start = (telegram = false) => startService(telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ADMIN, TELEGRAM_API_ROOT: fake.apiRoot } : {});
   const post = (s: Service, path: string, body: string) => fetch(`${s.url}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
   const answer = async (s: Service, path: string, body: string) => {
     const res = await post(s, path, body);
