@@ -14,19 +14,33 @@ import { uniqueId } from "../../support/callbacks.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { DatabaseError } from "sequelize";
 
-/** A node in front of MariaDB: `cut` drops every connection and refuses new ones; `hang` keeps them, answers nothing. */
+/**
+ * A node in front of MariaDB: `cut` drops every connection and refuses new ones; `hang` keeps them, answers nothing;
+ * `notReady` answers every query with Galera's 1047 (as a node out of the primary component does), logins still pass.
+ */
 interface Node {
   port: number;
   cut(): void;
   hang(): void;
+  notReady(): void;
   stop(): void;
 }
+
+// A MySQL ERR packet: length (3 bytes), sequence 1, 0xFF, the error number, '#', the SQLSTATE, the message.
+function errPacket(errno: number, sqlState: string, message: string): Buffer {
+  const body = Buffer.concat([Buffer.from([0xff, errno & 0xff, errno >> 8]), Buffer.from(`#${sqlState}${message}`)]);
+  const head = Buffer.from([body.length & 0xff, (body.length >> 8) & 0xff, body.length >> 16, 1]);
+  return Buffer.concat([head, body]);
+}
+const NOT_READY = errPacket(1047, "08S01", "WSREP has not yet prepared node for application use");
+const COM_QUERY = 0x03;
 
 interface Pair { client: Socket<Pair>; upstream?: Socket<Pair>; early: Buffer[] }
 
 function startNode(target: MysqlTarget): Node {
   const pairs = new Set<Pair>();
   let hung = false;
+  let ready = true;
   const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
     hostname: "127.0.0.1", port: 0,
     socket: {
@@ -47,6 +61,8 @@ function startNode(target: MysqlTarget): Node {
       data(client, chunk) {
         if (hung) return;
         const pair = client.data;
+        // A command starts a new exchange (sequence 0); a login's packets have later sequence numbers.
+        if (!ready && chunk[3] === 0 && chunk[4] === COM_QUERY) return void client.write(NOT_READY);
         if (pair.upstream) pair.upstream.write(chunk);
         else pair.early.push(Buffer.from(chunk));
       },
@@ -61,6 +77,7 @@ function startNode(target: MysqlTarget): Node {
     port: listener.port,
     cut() { listener.stop(true); dropAll(); },
     hang() { hung = true; },
+    notReady() { ready = false; },
     stop() { listener.stop(true); dropAll(); },
   };
 }
@@ -146,6 +163,17 @@ describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind 
     expect(d.currentHost?.()).toBe(node2);
   });
 
+  test("db1 answers 1047 (not ready): the query fails as unavailable (spooled by ingest), the next runs on db2", async () => {
+    const { db: d, lines, node1, node2 } = await open();
+    await ping(d);
+    nodes[0]?.notReady();
+    const first = await ping(d).then(() => "answered", (e: unknown) => classifyFailure(e));
+    expect(first).toBe("unavailable");
+    await ping(d);
+    expect(d.currentHost?.()).toBe(node2);
+    expect(lines.join("\n")).toContain(`database node ${node1} failed (ER_UNKNOWN_COM_ERROR: WSREP has not yet prepared node for application use)`);
+  });
+
   test("db1 already hung when the pool opens: the connect times out and db2 takes the connection", async () => {
     nodes = [startNode(tdb.target as MysqlTarget), startNode(tdb.target as MysqlTarget)];
     nodes[0]?.hang();
@@ -156,8 +184,9 @@ describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind 
 });
 
 describe.if(await mysqlAvailable())("serve with two database nodes, under a stream of callbacks", () => {
-  for (const fault of ["cut", "hang"] as const) {
-    test(`db1 ${fault === "cut" ? "dies" : "hangs"}: every acknowledged callback stored once, 200s go on, healthy on db2`, async () => {
+  const what = { cut: "dies", hang: "hangs", notReady: "answers 1047 (not ready)" } as const;
+  for (const fault of ["cut", "hang", "notReady"] as const) {
+    test(`db1 ${what[fault]}: every acknowledged callback stored once, 200s go on, healthy on db2`, async () => {
       const tdb = await createTestDatabase("mysql");
       const nodes = [startNode(tdb.target as MysqlTarget), startNode(tdb.target as MysqlTarget)];
       const service = await startTestService({ ...tdb, url: urlThrough(tdb, nodes) });
@@ -165,8 +194,7 @@ describe.if(await mysqlAvailable())("serve with two database nodes, under a stre
         const prefix = uniqueId(`ws_CO_FO${fault}`);
         const stream = streamCallbacks(() => service.url, prefix, { clients: 6, durationMs: 5_000 });
         await waitFor(() => stream.result.acked.length >= 50, { what: "callbacks acknowledged before the fault" });
-        if (fault === "cut") nodes[0]?.cut();
-        else nodes[0]?.hang();
+        nodes[0]?.[fault]();
         const result = await stream.done;
         let health: { status: string; spool: { depth: number }; callbacks: { spooled: number } } | undefined;
         await waitFor(async () => {
