@@ -6,7 +6,7 @@ import { QueryTypes } from "sequelize";
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../../support/databases.ts";
 import { openDatabase, type Database } from "../../../src/core/store/database.ts";
 import { migrate } from "../../../src/core/store/migrations.ts";
-import { parseDatabaseUrl, type MysqlTarget } from "../../../src/core/database-url.ts";
+import { describeDatabase, parseDatabaseUrl, type MysqlTarget } from "../../../src/core/database-url.ts";
 import { classifyFailure } from "../../../src/core/store/db-errors.ts";
 import { startTestService } from "../../support/service.ts";
 import { streamCallbacks } from "../../support/callback-stream.ts";
@@ -92,6 +92,25 @@ function targetOf(url: string): MysqlTarget {
   if (!parsed.ok || parsed.value.dialect !== "mysql") throw new Error(`not a mysql URL: ${url}`);
   return parsed.value;
 }
+
+describe("DATABASE_URL with a list of hosts", () => {
+  test.each([
+    ["mysql://u:p%40ss@db1:3306,db2:3307,db3/mp", { host: "db1", port: 3306, hosts: [{ host: "db1", port: 3306 }, { host: "db2", port: 3307 }, { host: "db3", port: 3306 }] }, "mysql://u:***@db1:3306,db2:3307,db3:3306/mp"],
+    ["mysql://u:p%40ss@[::1]:3310,db2/mp", { host: "::1", port: 3310, hosts: [{ host: "::1", port: 3310 }, { host: "db2", port: 3306 }] }, "mysql://u:***@[::1]:3310,db2:3306/mp"],
+    ["mysql://u:p%40ss@db1:3306/mp", { host: "db1", port: 3306, hosts: undefined }, "mysql://u:***@db1:3306/mp"],
+  ])("%s", (url, want, described) => {
+    const t = targetOf(url);
+    expect({ host: t.host, port: t.port, hosts: t.hosts }).toEqual(want);
+    expect([t.user, t.password, t.database]).toEqual(["u", "p@ss", "mp"]);
+    expect(describeDatabase(t)).toBe(described);
+  });
+
+  test.each(["mysql://u@db1,,db2/mp", "mysql://u@db1:x,db2/mp", "mysql://u@db1,db2:99999/mp", "mysql://u@db1,db2/"])("%s is refused, with an example", (url) => {
+    const r = parseDatabaseUrl(url, "DATABASE_URL");
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(!r.ok && r.problems)).toContain("mysql://user:password@db1:3306,db2:3306/mpesa");
+  });
+});
 
 describe("Galera's answers are classified", () => {
   // What mysql2 gives for a node not ready and for a certification conflict raised at COMMIT, wrapped by sequelize.
