@@ -93,12 +93,16 @@ async function runMigrate(url: string, binary?: string): Promise<{ code: number;
   return { code, output: out + err };
 }
 
-/** Waits until every instance answers /health with status healthy and an empty spool. */
-export async function waitHealthy(cluster: Cluster, timeoutMs = 60_000): Promise<void> {
+/** Waits until every instance answers /health with an empty spool and, unless `spoolsOnly`, status healthy. */
+export async function waitHealthy(cluster: Cluster, timeoutMs = 60_000, o: { spoolsOnly?: boolean } = {}): Promise<void> {
   let last = "";
   await waitUntil(async () => {
     const reports = await Promise.all(cluster.instances.map((x) => x.health()));
-    last = reports.map((r, i) => `${cluster.instances[i]?.name}: ${r === null ? "no answer" : `${r.status}, spool ${r.spool?.depth}, database ${r.database?.status}`}`).join("; ");
-    return reports.every((r) => r?.status === "healthy" && r.spool?.depth === 0);
-  }, { what: () => `both instances healthy with empty spools (${last})`, timeoutMs, intervalMs: 250 });
+    last = reports.map((r, i) => `${cluster.instances[i]?.name}: ${r === null ? "no answer" : describeHealth(r)}`).join("; ");
+    return reports.every((r) => r?.spool?.depth === 0 && (o.spoolsOnly === true || r.status === "healthy"));
+  }, { what: () => `both instances ${o.spoolsOnly ? "with empty spools" : "healthy with empty spools"} (${last})`, timeoutMs, intervalMs: 250 });
+}
+
+function describeHealth(r: NonNullable<Awaited<ReturnType<Instance["health"]>>>): string {
+  return `${r.status}, spool ${r.spool?.depth}, database ${r.database?.status}, quarantined ${r.review?.quarantined}, telegram ${r.telegram?.status}`;
 }

@@ -25,7 +25,7 @@ export interface Instance {
   start(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals | number): void;
   /** GET /health as JSON (null when it does not answer). */
-  health(): Promise<{ status: string; spool?: { depth: number }; database?: { status: string } } | null>;
+  health(): Promise<{ status: string; spool?: { depth: number }; database?: { status: string }; review?: { quarantined: number }; telegram?: { status: string } } | null>;
 }
 
 export function createInstance(o: InstanceOptions): Instance {
