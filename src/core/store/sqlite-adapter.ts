@@ -72,6 +72,32 @@ function putIdle(key: string, db: BunDatabase): boolean {
   return true;
 }
 
+// Per handle, the most recently used parameterised statements, oldest first (a Map keeps insertion order).
+const KEPT_PER_HANDLE = 64;
+const keptStatements = new WeakMap<BunDatabase, Map<string, BunStatement>>();
+
+function keptStatement(db: BunDatabase, sql: string): BunStatement {
+  let kept = keptStatements.get(db);
+  if (kept === undefined) keptStatements.set(db, (kept = new Map()));
+  let statement = kept.get(sql);
+  if (statement !== undefined) kept.delete(sql); // moved to the young end below
+  else {
+    statement = db.prepare(sql);
+    if (kept.size >= KEPT_PER_HANDLE) {
+      const [oldest, old] = kept.entries().next().value as [string, BunStatement];
+      kept.delete(oldest);
+      old.finalize();
+    }
+  }
+  kept.set(sql, statement);
+  return statement;
+}
+
+function forgetStatements(db: BunDatabase): void {
+  for (const statement of keptStatements.get(db)?.values() ?? []) statement.finalize();
+  keptStatements.delete(db);
+}
+
 export class Database {
   readonly filename: string;
   readonly #key: string;
@@ -94,7 +120,7 @@ export class Database {
   run(sql: string, ...args: unknown[]): this {
     const [params, callback] = splitArgs(args);
     this.#schedule(() => {
-      const { lastInsertRowid, changes } = this.#prepared(sql, (s) => s.run(...toBindings(params)));
+      const { lastInsertRowid, changes } = this.#prepared(sql, params, (s) => s.run(...toBindings(params)));
       return [Object.assign(new Statement(), { lastID: Number(lastInsertRowid), changes }), undefined];
     }, callback);
     return this;
@@ -102,13 +128,13 @@ export class Database {
 
   all(sql: string, ...args: unknown[]): this {
     const [params, callback] = splitArgs(args);
-    this.#schedule(() => [new Statement(), this.#prepared(sql, (s) => s.all(...toBindings(params)))], callback);
+    this.#schedule(() => [new Statement(), this.#prepared(sql, params, (s) => s.all(...toBindings(params)))], callback);
     return this;
   }
 
   get(sql: string, ...args: unknown[]): this {
     const [params, callback] = splitArgs(args);
-    this.#schedule(() => [new Statement(), this.#prepared(sql, (s) => s.get(...toBindings(params)) ?? undefined)], callback);
+    this.#schedule(() => [new Statement(), this.#prepared(sql, params, (s) => s.get(...toBindings(params)) ?? undefined)], callback);
     return this;
   }
 
@@ -128,7 +154,10 @@ export class Database {
 
   close(callback?: Callback): void {
     this.#schedule(() => {
-      if (this.#db && !putIdle(this.#key, this.#db)) this.#db.close();
+      if (this.#db && !putIdle(this.#key, this.#db)) {
+        forgetStatements(this.#db);
+        this.#db.close();
+      }
       this.#db = undefined;
       return [new Statement(), undefined];
     }, callback);
@@ -139,9 +168,12 @@ export class Database {
     throw Object.assign(new Error("SQLITE_MISUSE: Database is closed"), { code: "SQLITE_MISUSE" });
   }
 
-  // prepare + finalize rather than the cached db.query(): sequelize inlines replacements, so SQL texts rarely repeat.
-  #prepared<T>(sql: string, use: (statement: BunStatement) => T): T {
-    const statement = this.#open().prepare(sql);
+  // Statements with `?` parameters (the batch writes: texts that repeat with the batch size) stay prepared on their
+  // handle; others are prepared and finalized each time (sequelize inlines replacements, so those texts rarely repeat).
+  #prepared<T>(sql: string, params: Params, use: (statement: BunStatement) => T): T {
+    const db = this.#open();
+    if (Array.isArray(params) && params.length > 0) return use(keptStatement(db, sql));
+    const statement = db.prepare(sql);
     try {
       return use(statement);
     } finally {
