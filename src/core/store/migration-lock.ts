@@ -12,7 +12,9 @@ import { ledgerRefused } from "./migration-refusal.ts";
 
 export const LOCK_TABLE = "schema_migration_lock";
 const HEARTBEAT_MS = 5_000;
-export const STALE_S = 30; // six heartbeats missed: its migrate is gone
+// Eighteen heartbeats missed: its migrate is gone. Generous, because on Galera a long ALTER (applied to the whole
+// cluster in total order) can hold back other commits, the heartbeat's too.
+export const STALE_S = 90;
 const SERVER_LOCK = "CONCAT('mpesa_cb_migrate:', MD5(DATABASE()))";
 
 export interface LockOptions {
@@ -76,13 +78,14 @@ async function takeLockRow(db: Database, s: Session, deadline: number, o: LockOp
         throw ledgerRefused("take the migration lock", e);
       });
     if (inserted) return keepAlive(s, token);
-    const [row] = await s.query<{ holder: string; token: string; silent: number | string }>(
-      `SELECT holder, token, TIMESTAMPDIFF(SECOND, heartbeat_at, UTC_TIMESTAMP()) AS silent FROM ${LOCK_TABLE} WHERE id = 1`);
+    const [row] = await s.query<{ holder: string; token: string; beat: number | string; silent: number | string }>(
+      `SELECT holder, token, UNIX_TIMESTAMP(heartbeat_at) AS beat, TIMESTAMPDIFF(SECOND, heartbeat_at, UTC_TIMESTAMP()) AS silent FROM ${LOCK_TABLE} WHERE id = 1`);
     if (row === undefined) continue; // released meanwhile
-    // Conditional on the stale token: of two runs taking over at once, only one commit changes the row.
+    // Conditional on the holder and its last heartbeat as read: of two runs taking over at once only one commit changes
+    // the row, and none does if the holder's heartbeat commits first (it was only late).
     if (Number(row.silent) > STALE_S && (await s.change(
-      `UPDATE ${LOCK_TABLE} SET holder = ?, token = ?, taken_at = UTC_TIMESTAMP(), heartbeat_at = UTC_TIMESTAMP() WHERE id = 1 AND token = ?`,
-      [holder, token, row.token]).catch(() => 0)) > 0) {
+      `UPDATE ${LOCK_TABLE} SET holder = ?, token = ?, taken_at = UTC_TIMESTAMP(), heartbeat_at = UTC_TIMESTAMP() WHERE id = 1 AND token = ? AND UNIX_TIMESTAMP(heartbeat_at) = ?`,
+      [holder, token, row.token, row.beat]).catch(() => 0)) > 0) {
       o.log?.(`took over the migration lock of ${db.description} from "${row.holder}", silent for ${Number(row.silent)} s (that migrate stopped without releasing it)`);
       return keepAlive(s, token);
     }

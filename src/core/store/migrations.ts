@@ -22,7 +22,8 @@ export interface MigrationReport {
 }
 
 export interface MigrateOptions {
-  lockWaitSeconds?: number; // how long to wait for another `migrate` on the same MySQL database (default 60; migration-lock.ts)
+  lockWaitSeconds?: number; // how long to wait for another `migrate` on the same MySQL database (default 120: longer than a
+  // crashed run's lock takes to go stale, migration-lock.ts)
   log?: (line: string) => void; // one line per migration applied, as it happens
 }
 
@@ -67,7 +68,7 @@ export async function runMigrations(db: Database, options: MigrateOptions = {}):
 }
 
 async function runLocked(db: Database, options: MigrateOptions): Promise<MigrationReport> {
-  const release = await lockMigrations(db, { waitSeconds: options.lockWaitSeconds ?? 60, log: options.log });
+  const release = await lockMigrations(db, { waitSeconds: options.lockWaitSeconds ?? 120, log: options.log });
   try {
     const report: MigrationReport = { applied: [], movedReceipts: [] };
     for (const m of await pendingMigrations(db)) {
