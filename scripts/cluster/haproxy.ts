@@ -37,6 +37,8 @@ backend mpesa_cb
   http-check expect status 200
   default-server inter 500ms fall 2 rise 2
 ${backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check`).join("\n")}
+  # every instance reports its database down: still deliver to one (it spools) rather than answer 503
+${backends.map((b) => `  server ${b.name}-spool 127.0.0.1:${b.port} backup`).join("\n")}
 `;
 }
 
