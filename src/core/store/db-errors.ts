@@ -44,3 +44,10 @@ export function classifyFailure(e: unknown): FailureKind {
   if (e instanceof BaseError || (code && (code.startsWith("ER_") || code.startsWith("SQLITE_")))) return "row";
   return "unavailable"; // a non-database error (socket, driver bug): do not blame a row for it
 }
+
+/** The driver's own words, without sequelize's wrapping. */
+export function reason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const parent = (e as { parent?: unknown; original?: unknown }).original ?? (e as { parent?: unknown }).parent;
+  return parent instanceof Error && parent.message ? parent.message : e.message;
+}
