@@ -9,6 +9,9 @@ import { AppError } from "../errors.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { ledgerRefused } from "./migration-refusal.ts";
+import { secondsSinceSql, utcNowSql } from "./db-clock.ts";
+
+const NOW = utcNowSql("mysql"); // the database's clock: every host running migrate agrees on it
 
 export const LOCK_TABLE = "schema_migration_lock";
 const HEARTBEAT_MS = 5_000;
@@ -71,7 +74,7 @@ async function takeLockRow(db: Database, s: Session, deadline: number, o: LockOp
   const holder = `mpesa-cb migrate, process ${process.pid} on ${hostname()}`.slice(0, 255);
   const token = randomBytes(16).toString("hex");
   for (;;) {
-    const inserted = await s.change(`INSERT INTO ${LOCK_TABLE} VALUES (1, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())`, [holder, token])
+    const inserted = await s.change(`INSERT INTO ${LOCK_TABLE} VALUES (1, ?, ?, ${NOW}, ${NOW})`, [holder, token])
       .then(() => true, (e: unknown) => {
         // Taken (here, or by another node's commit: 1213 at COMMIT on Galera): read who holds it.
         if (classifyFailure(e) === "conflict" || classifyFailure(e) === "transient") return false;
@@ -79,12 +82,12 @@ async function takeLockRow(db: Database, s: Session, deadline: number, o: LockOp
       });
     if (inserted) return keepAlive(s, token);
     const [row] = await s.query<{ holder: string; token: string; beat: number | string; silent: number | string }>(
-      `SELECT holder, token, UNIX_TIMESTAMP(heartbeat_at) AS beat, TIMESTAMPDIFF(SECOND, heartbeat_at, UTC_TIMESTAMP()) AS silent FROM ${LOCK_TABLE} WHERE id = 1`);
+      `SELECT holder, token, UNIX_TIMESTAMP(heartbeat_at) AS beat, ${secondsSinceSql("mysql", "heartbeat_at")} AS silent FROM ${LOCK_TABLE} WHERE id = 1`);
     if (row === undefined) continue; // released meanwhile
     // Conditional on the holder and its last heartbeat as read: of two runs taking over at once only one commit changes
     // the row, and none does if the holder's heartbeat commits first (it was only late).
     if (Number(row.silent) > STALE_S && (await s.change(
-      `UPDATE ${LOCK_TABLE} SET holder = ?, token = ?, taken_at = UTC_TIMESTAMP(), heartbeat_at = UTC_TIMESTAMP() WHERE id = 1 AND token = ? AND UNIX_TIMESTAMP(heartbeat_at) = ?`,
+      `UPDATE ${LOCK_TABLE} SET holder = ?, token = ?, taken_at = ${NOW}, heartbeat_at = ${NOW} WHERE id = 1 AND token = ? AND UNIX_TIMESTAMP(heartbeat_at) = ?`,
       [holder, token, row.token, row.beat]).catch(() => 0)) > 0) {
       o.log?.(`took over the migration lock of ${db.description} from "${row.holder}", silent for ${Number(row.silent)} s (that migrate stopped without releasing it)`);
       return keepAlive(s, token);
@@ -98,7 +101,7 @@ async function takeLockRow(db: Database, s: Session, deadline: number, o: LockOp
 function keepAlive(s: Session, token: string): () => Promise<void> {
   let beating: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    beating = s.change(`UPDATE ${LOCK_TABLE} SET heartbeat_at = UTC_TIMESTAMP() WHERE id = 1 AND token = ?`, [token]).catch(() => 0);
+    beating = s.change(`UPDATE ${LOCK_TABLE} SET heartbeat_at = ${NOW} WHERE id = 1 AND token = ?`, [token]).catch(() => 0);
   }, HEARTBEAT_MS);
   timer.unref?.();
   return async () => {
