@@ -102,8 +102,15 @@ function parseHolder(raw: string): Holder | null {
 function holderAlive(h: Holder, me: Holder): boolean {
   if (h.host !== me.host) return true; // a directory shared across machines: its holder cannot be checked from here
   if (h.bootId !== me.bootId) return false;
-  if (!pidExists(h.pid)) return false;
+  if (!pidExists(h.pid) || isZombie(h.pid)) return false;
   return h.processStart === "" || processStart(h.pid) === h.processStart;
+}
+
+// Killed but not yet reaped by its parent: still answers kill(pid, 0), yet holds nothing.
+function isZombie(pid: number): boolean {
+  const stat = readText(`/proc/${pid}/stat`);
+  const state = stat === null ? "" : stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "Z" || state === "X";
 }
 
 function pidExists(pid: number): boolean {

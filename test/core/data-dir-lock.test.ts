@@ -66,6 +66,24 @@ describe("the data directory lock", () => {
     lock.release();
   });
 
+  test("a lock whose process was killed but not yet reaped (a zombie) is stale", async () => {
+    const dir = tempDir();
+    // A grandchild whose parent never waits (it became `sleep 60`): once killed it stays a zombie.
+    const parent = Bun.spawn(["sh", "-c", "sleep 30 & echo $!; exec sleep 60"], { stdout: "pipe" });
+    procs.push(parent);
+    const reader = (parent.stdout as ReadableStream<Uint8Array>).getReader();
+    const child = { pid: Number(new TextDecoder().decode((await reader.read()).value).trim()) };
+    const stat = () => readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    const start = stat().slice(stat().lastIndexOf(")") + 2).split(" ")[19];
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: child.pid, host: hostname(), bootId: bootId(), processStart: start, startedAt: "2026-01-01T00:00:00.000Z" }));
+    expect(() => lockDataDir(dir)).toThrow(`process ${child.pid}`); // alive: held
+    process.kill(child.pid, "SIGKILL");
+    await waitFor(() => stat().slice(stat().lastIndexOf(")") + 2, stat().lastIndexOf(")") + 3) === "Z", { what: "the child a zombie" });
+    const lines: string[] = [];
+    lockDataDir(dir, (l) => lines.push(l)).release();
+    expect(lines.join("\n")).toContain("had a stale lock");
+  });
+
   test("a lock held on another machine (a shared directory) is never taken over", () => {
     const dir = tempDir();
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: "other-host", bootId: "x", processStart: "1", startedAt: "2026-01-01T00:00:00.000Z" }));
