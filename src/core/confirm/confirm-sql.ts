@@ -6,6 +6,7 @@ import { plusValue, utcPlusSql } from "../store/db-clock.ts";
 import type { NotifyTargets } from "../notify/notification-plan.ts";
 import { queueVerdictNotifications } from "./verdict-notifications.ts";
 import { txOptionsFor } from "../store/batch-runner.ts";
+import { classifyFailure } from "../store/db-errors.ts";
 
 export interface DueCheck {
   id: number;
@@ -37,12 +38,15 @@ async function update(db: Database, sql: string, replacements: unknown[]): Promi
 /**
  * Claims a row for one query: bumps the attempt count and pushes the next check past the lease. Only one of several
  * processes that found the same row gets it (the count they saw has moved for the others). False: someone else has it.
+ * The claim is its own committed statement, before any query to Daraja; on Galera, two nodes' claims of one row meet
+ * at COMMIT (certification) and the loser's 1213 means the same as a count that moved.
  */
 export function claimCheck(db: Database, row: DueCheck, leaseMs: number): Promise<boolean> {
   return update(db,
     `UPDATE transactions SET verify_attempts = verify_attempts + 1, verify_next_at = ${utcPlusSql(db.dialect)}
      WHERE id = ? AND verify_attempts = ? AND verdict = 'pending' AND status = 'Success'`,
-    [plusValue(db.dialect, Math.max(0, leaseMs)), row.id, row.attempts]);
+    [plusValue(db.dialect, Math.max(0, leaseMs)), row.id, row.attempts])
+    .catch((e: unknown) => (classifyFailure(e) === "transient" ? false : Promise.reject(e)));
 }
 
 /**

@@ -4,6 +4,7 @@ import { QueryTypes, Transaction } from "sequelize";
 import type { Database } from "./database.ts";
 import { plusValue, secondsSinceSql, utcNowSql, utcPlusSql } from "./db-clock.ts";
 import { loadNotifications, type ClaimedNotification } from "./outbox-rows.ts";
+import { classifyFailure } from "./db-errors.ts";
 
 export type { ClaimedNotification } from "./outbox-rows.ts";
 
@@ -35,7 +36,8 @@ export function createOutboxQueue(db: Database): OutboxQueue {
   const unclaim = "claimed_by = NULL, claimed_until = NULL";
   return {
     claim: async (owner, limit, leaseMs) => {
-      const ids = await claimIds(db, owner, limit, leaseMs);
+      // Another node's claim of the same rows committed first (Galera: 1213 at COMMIT): nothing is ours this time.
+      const ids = await claimIds(db, owner, limit, leaseMs).catch((e: unknown) => (classifyFailure(e) === "transient" ? [] : Promise.reject(e)));
       return ids.length === 0 ? [] : loadNotifications(db, ids);
     },
     markSent: (id, owner, messageId, text) =>

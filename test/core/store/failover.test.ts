@@ -13,6 +13,11 @@ import { streamCallbacks } from "../../support/callback-stream.ts";
 import { uniqueId } from "../../support/callbacks.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { DatabaseError } from "sequelize";
+import { createOutboxQueue } from "../../../src/core/store/outbox-queue.ts";
+import { claimCheck, findDue } from "../../../src/core/confirm/confirm-sql.ts";
+import { insertPendingSuccess } from "../../support/confirm-db.ts";
+import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
+import { item, success } from "../../support/callbacks.ts";
 
 /**
  * A node in front of MariaDB: `cut` drops every connection and refuses new ones; `hang` keeps them, answers nothing;
@@ -23,6 +28,8 @@ interface Node {
   cut(): void;
   hang(): void;
   notReady(): void;
+  /** The next query whose text starts with `prefix` is answered with `packet` instead of reaching MariaDB. */
+  answerOnce(prefix: string, packet: Buffer): void;
   stop(): void;
 }
 
@@ -33,6 +40,8 @@ function errPacket(errno: number, sqlState: string, message: string): Buffer {
   return Buffer.concat([head, body]);
 }
 const NOT_READY = errPacket(1047, "08S01", "WSREP has not yet prepared node for application use");
+// What the node whose commit lost certification answers (another node's write to the same rows committed first).
+const CERTIFICATION_FAILED = errPacket(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction");
 const COM_QUERY = 0x03;
 
 interface Pair { client: Socket<Pair>; upstream?: Socket<Pair>; early: Buffer[] }
@@ -41,6 +50,7 @@ function startNode(target: MysqlTarget): Node {
   const pairs = new Set<Pair>();
   let hung = false;
   let ready = true;
+  let once: { prefix: string; packet: Buffer } | null = null;
   const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
     hostname: "127.0.0.1", port: 0,
     socket: {
@@ -63,6 +73,11 @@ function startNode(target: MysqlTarget): Node {
         const pair = client.data;
         // A command starts a new exchange (sequence 0); a login's packets have later sequence numbers.
         if (!ready && chunk[3] === 0 && chunk[4] === COM_QUERY) return void client.write(NOT_READY);
+        if (once && chunk[3] === 0 && chunk[4] === COM_QUERY && Buffer.from(chunk).subarray(5).toString().trimStart().startsWith(once.prefix)) {
+          client.write(once.packet);
+          once = null;
+          return;
+        }
         if (pair.upstream) pair.upstream.write(chunk);
         else pair.early.push(Buffer.from(chunk));
       },
@@ -78,6 +93,7 @@ function startNode(target: MysqlTarget): Node {
     cut() { listener.stop(true); dropAll(); },
     hang() { hung = true; },
     notReady() { ready = false; },
+    answerOnce(prefix, packet) { once = { prefix, packet }; },
     stop() { listener.stop(true); dropAll(); },
   };
 }
@@ -191,6 +207,24 @@ describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind 
     await ping(d);
     expect(d.currentHost?.()).toBe(node2);
     expect(lines.join("\n")).toContain(`database node ${node1} failed (ER_UNKNOWN_COM_ERROR: WSREP has not yet prepared node for application use)`);
+  });
+
+  test("a claim that loses at COMMIT (Galera's 1213) is no claim, not an error: the outbox and the confirmer try later", async () => {
+    const { db: d } = await open();
+    const id = uniqueId("ws_CO_CERT");
+    await createCallbackStore(d, { notify: { adminChatId: "-10042", receipts: false } }).writeBatch([item(success(id, `C${id.slice(-9)}`, 1500))]);
+    const queue = createOutboxQueue(d);
+    nodes[0]?.answerOnce("COMMIT", CERTIFICATION_FAILED);
+    expect(await queue.claim("node-a", 10, 60_000)).toEqual([]); // rolled back: nothing claimed
+    expect((await queue.claim("node-b", 10, 60_000)).length).toBeGreaterThan(0); // and still there to claim
+
+    const pending = uniqueId("ws_CO_CERT");
+    await insertPendingSuccess(d, pending);
+    const [due] = (await findDue(d, { limit: 100, firstDelayMs: 0, maxAgeMs: 3_600_000 })).filter((r) => r.checkoutRequestId === pending);
+    if (due === undefined) throw new Error("the pending success is not due");
+    nodes[0]?.answerOnce("UPDATE transactions SET verify_attempts", CERTIFICATION_FAILED);
+    expect(await claimCheck(d, due, 60_000)).toBe(false);
+    expect(await claimCheck(d, due, 60_000)).toBe(true);
   });
 
   test("db1 already hung when the pool opens: the connect times out and db2 takes the connection", async () => {
