@@ -2,7 +2,7 @@
 import Ajv from "ajv";
 import { join } from "node:path";
 import type { Problem, Result } from "./result.ts";
-import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { parseDatabaseUrl, parseHostList, type DatabaseHost, type DatabaseTarget } from "./database-url.ts";
 import type { Cidr } from "./auth/cidr.ts";
 import { SAFARICOM_CALLBACK_IPS, type SourceMode } from "./auth/source-check.ts";
 import { parseAuth, parseC2b, parseConfirm, parseReconcile, parseResults } from "./config-sections.ts";
@@ -149,12 +149,17 @@ function resolveDatabase(env: Env, url: string | undefined, dataDir: string): Re
   if (!nonEmpty(env.DB_NAME)) problems.push({ path: "DB_NAME", message: `is required when ${dbVars.join(", ")} is set (the MySQL database name, e.g. DB_NAME=mpesa)` });
   const port = Number(env.DB_PORT ?? 3306);
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push({ path: "DB_PORT", message: `must be a TCP port number, got "${env.DB_PORT}"` });
-  if (problems.length > 0) return { ok: false, problems };
+  // A cluster: DB_HOST lists its nodes, `db1,db2:3307` (DB_PORT for those without a port), as DATABASE_URL does.
+  const hosts = parseHostList(env.DB_HOST || "127.0.0.1", port);
+  if (hosts === null) problems.push({ path: "DB_HOST", message: `must be a host or a comma-separated list of host[:port], e.g. DB_HOST=db1,db2:3307, got "${env.DB_HOST}"` });
+  if (problems.length > 0 || hosts === null) return { ok: false, problems };
+  const [first] = hosts as [DatabaseHost, ...DatabaseHost[]];
   return {
     ok: true,
     value: {
-      dialect: "mysql", host: env.DB_HOST || "127.0.0.1", port,
+      dialect: "mysql", host: first.host, port: first.port,
       user: env.DB_USER || "root", password: env.DB_PASSWORD ?? "", database: env.DB_NAME ?? "",
+      ...(hosts.length > 1 ? { hosts } : {}),
     },
   };
 }

@@ -70,7 +70,8 @@ export async function startService(config: Config, logger: ConsolaInstance, vers
   }
   let db: Database;
   try {
-    db = await openDatabase(config.database, { pool: config.dbPool });
+    // A cluster's pool moving to another node says so (database.ts failover).
+    db = await openDatabase(config.database, { pool: config.dbPool, log: (line) => logger.warn(line) });
     await prepareSchema(db, logger).catch(async (e: unknown) => {
       await db.close();
       throw e;

@@ -20,6 +20,16 @@ describe("parseConfig", () => {
     expect(r.ok && r.value.database).toEqual({ dialect: "mysql", host: "db.local", port: 3306, user: "mpesa", password: "s3cret", database: "payments" });
   });
 
+  test("DB_HOST may list a cluster's nodes, DB_PORT for those without a port", () => {
+    const r = parseConfig({ DB_HOST: "db1,db2:3307", DB_PORT: "3310", DB_NAME: "payments" });
+    expect(r.ok && r.value.database).toEqual({
+      dialect: "mysql", host: "db1", port: 3310, user: "root", password: "", database: "payments",
+      hosts: [{ host: "db1", port: 3310 }, { host: "db2", port: 3307 }],
+    });
+    const bad = parseConfig({ DB_HOST: "db1,,db2:x", DB_NAME: "payments" });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(["DB_HOST"]);
+  });
+
   test("DATABASE_URL wins over DB_*, and --db wins over DATABASE_URL", () => {
     const env = { DB_HOST: "x", DB_NAME: "y", DATABASE_URL: "sqlite:/tmp/a.sqlite" };
     expect(parseConfig(env).ok && (parseConfig(env) as { value: { database: unknown } }).value.database).toEqual({ dialect: "sqlite", path: "/tmp/a.sqlite" });
