@@ -20,8 +20,9 @@ type Handler = (req: Request, server: Server<unknown>) => Promise<Response> | Re
 type Route = Partial<Record<string, Handler>>;
 
 export function createApp(deps: AppDeps): (req: Request, server: Server<unknown>) => Promise<Response> {
+  const about = describeService(deps.version); // the same answer every time: built once
   const routes: Record<string, Route> = {
-    "/": { GET: () => json(200, describeService(deps.version)) },
+    "/": { GET: () => json(200, about) },
     "/health": { GET: async () => healthResponse(await deps.health()) },
     "/metrics": { GET: (req, server) => metricsResponse(deps, req, server) },
   };
