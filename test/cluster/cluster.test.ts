@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startCluster, waitHealthy, type Cluster } from "../../scripts/cluster/cluster.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startLoad, tally, type Tally } from "./load.ts";
+import { raceDuplicates, startLoad, tally, type Tally } from "./load.ts";
 
 const BOT_TOKEN = "888:cluster-harness";
 const ADMIN = "-100888";
@@ -51,6 +51,20 @@ function expectNothingLost(t: Tally): void {
   expect(t.stored).toBeGreaterThanOrEqual(t.acked);
   expect([t.alerts, t.receipts]).toEqual([t.stored, t.stored]);
 }
+
+describe("two instances on a 3-node Galera cluster, no fault", () => {
+  test("the same callback at once on two nodes, sharing batches with unique callbacks: each stored once, every request logged", async () => {
+    const tag = "RACEDU";
+    const race = await raceDuplicates(cluster, tag, { rounds: 20, concurrency: 10 });
+    const t = await tally(cluster, fake, { tag, prefix: `ws_CO_${tag}`, admin: ADMIN, payer: PAYER, ...race });
+    tallies["duplicates racing"] = t;
+    // Every request answered 200 has its raw body in callback_logs (the first or a duplicate), none quarantined.
+    const logged = cluster.nodes[2]?.sql(`SELECT outcome, COUNT(*) FROM mpesa_cb.callback_logs WHERE checkout_request_id LIKE 'ws\\_CO\\_${tag}%' GROUP BY 1 ORDER BY 1`);
+    expect(logged).toBe(`duplicate\t${race.answered200 - t.stored}\nnew\t${t.stored}`);
+    expectNothingLost(t);
+    await waitHealthy(cluster, 30_000);
+  }, 300_000);
+});
 
 describe("two instances behind HAProxy on a 3-node Galera cluster, under load", () => {
   test("kill -9 of an instance, then its restart on the same data directory", async () => {

@@ -118,3 +118,34 @@ function countBy(values: string[]): Map<string, number> {
 function sum(m: Map<string, number>): number {
   return [...m.values()].reduce((a, b) => a + b, 0);
 }
+
+/**
+ * Without a fault: a callback X sent at once to both instances (two Galera nodes), while each instance also gets a
+ * unique callback at the same moment (Y to instance2, Z to instance1), so that the duplicate and a unique callback
+ * share a batch. `concurrency` such triples at a time, `rounds` times.
+ */
+export async function raceDuplicates(cluster: Cluster, tag: string, o: { rounds: number; concurrency: number }): Promise<{ sent: number; acked: Set<string>; answered200: number; statuses: Record<string, number> }> {
+  const [one, two] = cluster.instances;
+  if (one === undefined || two === undefined) throw new Error("two instances expected");
+  const out = { sent: 0, acked: new Set<string>(), answered200: 0, statuses: {} as Record<string, number> };
+  const post = async (url: string, id: string, receipt: string) => {
+    out.sent++;
+    const r = await fetch(`${url}/mpesa/callback`, { method: "POST", body: successBody(id, receipt), headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(20_000) });
+    count(out.statuses, String(r.status));
+    const ok = r.status === 200 && ((await r.json()) as { CheckoutRequestID?: string }).CheckoutRequestID === id;
+    if (ok) {
+      out.answered200++;
+      out.acked.add(id);
+    }
+  };
+  for (let round = 0; round < o.rounds; round++) {
+    await Promise.all(Array.from({ length: o.concurrency }, (_, k) => {
+      const n = round * o.concurrency + k;
+      return Promise.all([
+        post(one.url, `ws_CO_${tag}x${n}`, `X${n}${tag}`), post(two.url, `ws_CO_${tag}x${n}`, `X${n}${tag}`),
+        post(two.url, `ws_CO_${tag}y${n}`, `Y${n}${tag}`), post(one.url, `ws_CO_${tag}z${n}`, `Z${n}${tag}`),
+      ]);
+    }));
+  }
+  return out;
+}
