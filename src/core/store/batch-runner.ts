@@ -25,14 +25,17 @@ export function txOptionsFor(db: Database): { type?: Transaction.TYPES } {
 }
 
 export async function writeWithRetries<I extends IngestItem<unknown>>(r: BatchRunner<I>, items: readonly I[]): Promise<string[]> {
+  let conflicts = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await r.writeOnce(items, attempt);
     } catch (e) {
       const kind = classifyFailure(e);
       if (kind === "unavailable") throw unavailable(r.db, e);
-      // "conflict": another process inserted the same key first; reading again sees it.
-      const retry = kind === "transient" ? attempt < MAX_ATTEMPTS : kind === "conflict" && attempt < 2;
+      // "conflict": another process inserted the same key first; reading again sees it. Counted apart from the
+      // transient failures: on Galera a certification failure (1213) often comes first, and the duplicate's
+      // conflict after it still deserves its one reading again, not a quarantine.
+      const retry = kind === "transient" ? attempt < MAX_ATTEMPTS : kind === "conflict" && ++conflicts < 2;
       if (retry) {
         await Bun.sleep(backoffMs(attempt, { baseMs: 2, maxMs: 50 }) * Math.random()); // full jitter: racing writers part
         continue;

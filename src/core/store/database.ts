@@ -74,7 +74,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           pool: { max: options.pool ?? 4, min: 0, acquire: 10_000, idle: 30_000, validate: (c: unknown) => failover?.usable(c as Conn) ?? true },
           dialectOptions: {
             connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true,
-            multipleStatements: true, // the one-round-trip batch (raw-sql.ts runScript); every value is escaped by mysql2
+            multipleStatements: true, // the batch's writes in one round trip (raw-sql.ts onScriptConnection); every value is escaped by mysql2
           },
           // Once per connection rather than a round trip per transaction: READ COMMITTED takes no gap locks,
           // so concurrent writers meet only on the unique keys they really share.

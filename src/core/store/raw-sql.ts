@@ -90,7 +90,3 @@ export async function onScriptConnection<T>(sequelize: unknown, work: (query: Sc
   }
 }
 
-/** MySQL only: several statements in one round trip (see onScriptConnection). */
-export async function runScript(sequelize: unknown, statements: string[], values: unknown[]): Promise<void> {
-  await onScriptConnection(sequelize, (query) => query(statements.join(";\n"), values));
-}
