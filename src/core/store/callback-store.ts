@@ -1,5 +1,5 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { onScriptConnection, runSql, inList } from "./raw-sql.ts";
+import { onScriptConnection, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -83,8 +83,9 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     const statements = writeStatements(items, plan, NONE_REFUSED);
     try {
       await onScriptConnection(sequelize, async (query) => {
-        await query(["START TRANSACTION", ...statements.map((s) => s.sql)].join(";\n"), statements.flatMap((s) => s.values));
-        await query("COMMIT", []); // its own query: see writeOverStored
+        await query("START TRANSACTION", []);
+        await runWrites(query, statements);
+        await query("COMMIT", []); // its own query: see runWrites
       });
       return plan.outcomes;
     } catch (e) {
@@ -103,12 +104,22 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       else rows = ((await query(`START TRANSACTION;\n${selectPaymentsSql(keys.length, true)}`, keys)) as unknown[])[1] as PaymentRow[];
       const plan = planBatch(items, storedOf(rows));
       const statements = writeStatements(items, plan, NONE_REFUSED);
-      await query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values));
-      // COMMIT is a query of its own: at the end of a multi-statement query, a transaction Galera rolled back
-      // (certification failure) was reported as a success — acknowledged callbacks lost (the cluster test found it).
+      await runWrites(query, statements);
       await query("COMMIT", []);
       return plan.outcomes;
     });
+  }
+
+  // A batch's writes: one round trip on a single MySQL server. On a Galera node, one statement per query: there a
+  // transaction that another node's write rolled back (brute-force abort) was reported as a success at the end of a
+  // multi-statement query, its later statements run outside it — acknowledged callbacks lost (the cluster test
+  // found it); a statement of its own gets the 1213 and the batch is tried again. COMMIT is always a query of its own.
+  async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[]): Promise<void> {
+    if (!db.galera) {
+      await query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values));
+      return;
+    }
+    for (const st of statements) await query(st.sql, st.values);
   }
 
   // Keys this store committed lately: a batch repeating one skips the all-new try that would fail on it.

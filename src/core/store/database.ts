@@ -3,7 +3,7 @@
 // hangs or says it is not ready; connections to a node it left are dropped as they come back to the pool.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Sequelize } from "sequelize";
+import { QueryTypes, Sequelize } from "sequelize";
 import mysql2 from "mysql2";
 import { sqliteAdapter } from "./sqlite-adapter.ts";
 import { describeDatabase, type DatabaseTarget } from "../database-url.ts";
@@ -20,6 +20,8 @@ export interface Database {
   dialect: Dialect;
   description: string; // for log lines: no password
   close(): Promise<void>;
+  /** A Galera cluster node (wsrep_on): a transaction may be rolled back by another node's write (see callback-store). */
+  galera?: boolean;
   /** The node the pool uses now (MySQL), for health and logs; the SQLite path otherwise. */
   currentHost?(): string;
   /** Runs `work` with no per-query time limit (MySQL): migrations may rebuild big tables. */
@@ -94,11 +96,18 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         : "check that MySQL is running and reachable, and the DATABASE_URL or DB_HOST/DB_USER/DB_PASSWORD/DB_NAME settings",
     });
   }
+  const galera = target.dialect === "mysql" && (await isGalera(sequelize));
   return {
-    sequelize, dialect: target.dialect, description, close: () => sequelize.close(),
+    sequelize, dialect: target.dialect, description, galera, close: () => sequelize.close(),
     currentHost: () => failover?.currentHost() ?? description,
     withoutQueryTimeout: (work) => failover?.unbounded(work) ?? work(),
   };
+}
+
+// MariaDB with wsrep on is a Galera node; plain MariaDB says OFF, and MySQL has no such variable.
+async function isGalera(sequelize: Sequelize): Promise<boolean> {
+  const rows = await sequelize.query<{ Value?: string }>("SHOW VARIABLES LIKE 'wsrep_on'", { type: QueryTypes.SELECT }).catch(() => []);
+  return String(rows[0]?.Value ?? "").toUpperCase() === "ON";
 }
 
 function setReadCommitted(connection: unknown): Promise<void> {
