@@ -111,9 +111,9 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   }
 
   // A batch's writes: one round trip on a single MySQL server. On a Galera node, one statement per query: there a
-  // transaction that another node's write rolled back (brute-force abort) was reported as a success at the end of a
-  // multi-statement query, its later statements run outside it — acknowledged callbacks lost (the cluster test
-  // found it); a statement of its own gets the 1213 and the batch is tried again. COMMIT is always a query of its own.
+  // transaction that another node's write rolled back (brute-force abort) was reported as a success inside a
+  // multi-statement query — acknowledged callbacks lost (test/cluster found it; with COMMIT apart fewer, still some);
+  // a statement of its own gets the 1213 and the batch is tried again. COMMIT is always a query of its own.
   async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[]): Promise<void> {
     if (!db.galera) {
       await query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values));
