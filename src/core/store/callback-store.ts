@@ -83,8 +83,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     const statements = writeStatements(items, plan, NONE_REFUSED);
     try {
       await onScriptConnection(sequelize, async (query) => {
-        await query("START TRANSACTION", []);
-        await runWrites(query, statements);
+        await runWrites(query, statements, { begin: true });
         await query("COMMIT", []); // its own query: see runWrites
       });
       return plan.outcomes;
@@ -114,11 +113,14 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   // transaction that another node's write rolled back (brute-force abort) was reported as a success inside a
   // multi-statement query — acknowledged callbacks lost (test/cluster found it; with COMMIT apart fewer, still some);
   // a statement of its own gets the 1213 and the batch is tried again. COMMIT is always a query of its own.
-  async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[]): Promise<void> {
+  // With `begin`, the transaction is opened in the same round trip.
+  async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[], o: { begin?: boolean } = {}): Promise<void> {
+    const begin = o.begin ? ["START TRANSACTION"] : [];
     if (!db.galera) {
-      await query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values));
+      await query([...begin, ...statements.map((s) => s.sql)].join(";\n"), statements.flatMap((s) => s.values));
       return;
     }
+    for (const sql of begin) await query(sql, []);
     for (const st of statements) await query(st.sql, st.values);
   }
 
