@@ -99,9 +99,6 @@ function detailOf(f: AnswerFacts): string {
   return `recovered by M-Pesa Express Query: ResultCode ${f.resultCode}`.slice(0, 255);
 }
 
-export const FLAG_CONFLICT_SQL = `UPDATE transactions SET conflict_count = ?, last_conflict_code = ?, last_conflict_at = ?,
-  updated_at = CURRENT_TIMESTAMP WHERE checkout_request_id = ?`;
-
 export const INSERT_LOG_SQL = insertLogsSql(1);
 
 /**

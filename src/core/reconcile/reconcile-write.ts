@@ -6,14 +6,14 @@ import type { Database } from "../store/database.ts";
 import { runSql } from "../store/raw-sql.ts";
 import { txOptionsFor } from "../store/batch-runner.ts";
 import { classifyFailure } from "../store/db-errors.ts";
-import { selectPaymentsSql, toStored, type PaymentRow } from "../store/callback-sql.ts";
+import { FLAG_PAYMENT_SQL, selectPaymentsSql, toStored, type PaymentRow } from "../store/callback-sql.ts";
 import { sqlTime } from "../store/callback-log-sql.ts";
 import { outboxStatements } from "../store/outbox-sql.ts";
 import type { NotifyTargets, OutboxEvent } from "../notify/notification-plan.ts";
 import type { StkQueryAnswer } from "../daraja-api/stk-answer.ts";
 import { decideQueryAnswer, type ReconcileAction } from "./reconcile-decide.ts";
 import {
-  FLAG_CONFLICT_SQL, INSERT_LOG_SQL, INSERT_RECOVERED_SQL, insertRecoveredValues, queryLogValues,
+  INSERT_LOG_SQL, INSERT_RECOVERED_SQL, insertRecoveredValues, queryLogValues,
   UPDATE_RECOVERED_SQL, updateRecoveredValues, type Candidate,
 } from "./reconcile-sql.ts";
 
@@ -61,7 +61,7 @@ async function writeAnswer(db: Database, run: Run, o: { candidate: Candidate; an
   const now = new Date();
   if (action.kind === "record" && action.mode === "insert") await run(INSERT_RECOVERED_SQL, insertRecoveredValues(facts));
   if (action.kind === "record" && action.mode === "update") await run(UPDATE_RECOVERED_SQL, updateRecoveredValues(facts, action.supersededStatus));
-  if (action.kind === "conflict") await run(FLAG_CONFLICT_SQL, [action.conflictCount, o.answer.resultCode, sqlTime(now), key]);
+  if (action.kind === "conflict") await run(FLAG_PAYMENT_SQL, [action.conflictCount, o.answer.resultCode, sqlTime(now), key]);
   const requestId = randomUUID();
   const rawBody = JSON.stringify({ source: "M-Pesa Express Query", CheckoutRequestID: key, ResultCode: o.answer.resultCode, ResultDesc: o.answer.resultDesc });
   const outcome = action.kind === "record" ? "recovered" : "conflict";
