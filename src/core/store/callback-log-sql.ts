@@ -20,13 +20,12 @@ export function logValues(item: IngestItem<unknown>, outcome: string, problems: 
   const r = item.request;
   const family = familyNamed(r.family);
   const fields = item.parsed.ok ? family.logFields(item.parsed.value) : null;
-  const kept = problems;
-  const status = httpStatusOf(outcome, kept);
+  const status = httpStatusOf(outcome, problems);
   return [
     r.id, family.name, fields?.key ?? null, family.name === "stk" ? (fields?.key ?? null) : null, r.rawBody,
     fields?.resultCode ?? null, fields?.resultDesc ?? null, status === 200 ? 1 : 0,
     sqlTime(r.receivedAt), r.sourceIp, r.sourceVerdict ?? null, r.route.slice(0, 200), status, outcome,
-    kept.length > 0 ? JSON.stringify(kept) : null,
+    problems.length > 0 ? JSON.stringify(problems) : null,
   ];
 }
 
