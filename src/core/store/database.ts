@@ -83,6 +83,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           hooks: { afterConnect: (connection) => setReadCommitted(connection) },
         });
   failover?.attach(sequelize);
+  if (target.dialect === "mysql") boundDisconnect(sequelize);
   const description = describeDatabase(target);
   try {
     await sequelize.authenticate();
@@ -101,6 +102,27 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     sequelize, dialect: target.dialect, description, galera, close: () => sequelize.close(),
     currentHost: () => failover?.currentHost() ?? description,
     withoutQueryTimeout: (work) => failover?.unbounded(work) ?? work(),
+  };
+}
+
+// Closing a connection politely (COM_QUIT) waits for the server: to a node that hangs it never ends, and closing the
+// pool (serve's stop) hung with it. After 1 s the connection is destroyed instead.
+function boundDisconnect(sequelize: Sequelize): void {
+  const manager = (sequelize as unknown as { connectionManager: { disconnect(c: unknown): Promise<void> } }).connectionManager;
+  const polite = manager.disconnect.bind(manager);
+  manager.disconnect = async (connection) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const forced = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        (connection as { destroy?(): void }).destroy?.();
+        resolve();
+      }, 1_000);
+    });
+    try {
+      await Promise.race([polite(connection), forced]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
