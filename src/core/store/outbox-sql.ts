@@ -29,18 +29,21 @@ export interface SqlStatement {
 }
 
 // The payer: the active user who asked for this payment, else an active user with the payment's phone number as
-// Daraja sends it (254…) or as people type it (+254…, 07…, 7…): exact forms, so the index on users.phone_number
-// serves it; the exact form wins.
+// Daraja sends it (254…), else as people type it (+254…, 07…, 7…), in that order; the oldest user of a form wins.
+// Each form is an equality lookup of its own, so the index on users.phone_number serves it: an IN list of the forms
+// (outer references) made MariaDB read every user for every receipt whose payment request names no user.
 function payerChatSql(dialect: Dialect): string {
   const cat = (...parts: string[]) => (dialect === "mysql" ? `CONCAT(${parts.join(", ")})` : parts.join(" || "));
   const last9 = dialect === "mysql" ? "RIGHT(t.phone_number, 9)" : "substr(t.phone_number, -9)";
+  const byPhone = (form: string) => `(SELECT u.telegram_chat_id FROM users u
+      WHERE u.phone_number = ${form} AND COALESCE(u.is_active, 1) <> 0 ORDER BY u.id LIMIT 1)`;
+  const typed = [cat("'+'", "t.phone_number"), cat("'0'", last9), last9].map(byPhone).join(",\n    ");
   return `COALESCE(
     (SELECT u.telegram_chat_id FROM payment_requests pr JOIN users u ON u.id = pr.user_id
       WHERE pr.checkout_request_id = t.checkout_request_id AND COALESCE(u.is_active, 1) <> 0),
-    (SELECT u.telegram_chat_id FROM users u
-      WHERE u.phone_number IN (t.phone_number, ${cat("'+'", "t.phone_number")}, ${cat("'0'", last9)}, ${last9})
-        AND LENGTH(t.phone_number) >= 9 AND COALESCE(u.is_active, 1) <> 0
-      ORDER BY CASE WHEN u.phone_number = t.phone_number THEN 0 ELSE 1 END, u.id LIMIT 1))`;
+    ${byPhone("t.phone_number")},
+    CASE WHEN LENGTH(t.phone_number) >= 9 THEN COALESCE(
+    ${typed}) END)`;
 }
 
 /**

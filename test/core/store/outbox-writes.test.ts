@@ -70,6 +70,23 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     expect(await rowsFor(id3)).toEqual([`admin ${ADMIN} status:Success pending`, `receipt ${plus.chat} status:Success pending`]);
   });
 
+  test("a receipt's payer found by phone is looked up through the index on users.phone_number, not by reading every user", async () => {
+    // A query plan, not a timing: the lookup used to be one IN list of outer references, which MariaDB can only answer by
+    // reading the whole users table, once per receipt whose payment request names no user.
+    for (let i = 0; i < 200; i++) await addUser(phoneOf(90_000_000 + i));
+    if (dialect === "mysql") await db.sequelize.query("ANALYZE TABLE users");
+    const id = uniqueId();
+    await createCallbackStore(db).writeBatch([item(paid(id, phoneOf(90_000_000)))]); // no payment request: found by phone
+    const [statement] = outboxStatements(dialect, [{ checkoutRequestId: id, kind: "receipt", eventKey: "status:Success", requestId: "plan" }], ADMIN);
+    const explain = dialect === "mysql" ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+    const plan = await db.sequelize.query<Record<string, unknown>>(explain + statement!.sql, { replacements: statement!.values, type: QueryTypes.SELECT });
+    const usersSteps = dialect === "mysql"
+      ? plan.filter((r) => r.table === "u").map((r) => `${String(r.type)} ${String(r.key)}`)
+      : plan.map((r) => String(r.detail)).filter((d) => / u\b/.test(d));
+    expect(usersSteps.length).toBeGreaterThanOrEqual(4); // the request's user, then each form of the phone number
+    for (const step of usersSteps) expect(step).toMatch(dialect === "mysql" ? /^(ref|eq_ref) / : /^SEARCH u USING (INDEX|INTEGER PRIMARY KEY|COVERING INDEX)/);
+  });
+
   test("an unknown payer gets no receipt; a failure gets an admin alert only", async () => {
     const [a, b] = [uniqueId(), uniqueId()];
     await store.writeBatch([item(paid(a, "254711111112")), item(failure(b))]);
