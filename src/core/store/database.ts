@@ -40,6 +40,15 @@ export interface OpenOptions {
   log?: (line: string) => void; // told when the pool moves to another node
 }
 
+/**
+ * Prepared statements mysql2 keeps open on one connection (least recently used closed first). Batches prepare a text
+ * per IN-list length and row count, so the texts run into thousands; mysql2's default of 16,000 per connection would
+ * let one pool of 8 pass the server's global max_prepared_stmt_count (16,382 by default, shared by every client) after
+ * enough traffic, and then every new statement fails (error 1461). 256 × the pool stays far below it, for several
+ * instances on one server.
+ */
+export const PREPARED_STATEMENTS_PER_CONNECTION = 256;
+
 /** Makes `dir` and its missing parents mode 0700, whatever the umask; a directory that exists is left as it is. */
 export function ensurePrivateDir(dir: string): void {
   const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -77,6 +86,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
           dialectOptions: {
             connectTimeout: options.connectTimeoutMs ?? 5_000, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true,
             multipleStatements: true, // the batch's writes in one round trip (raw-sql.ts onScriptConnection); every value is escaped by mysql2
+            maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION,
           },
           // Once per connection rather than a round trip per transaction: READ COMMITTED takes no gap locks,
           // so concurrent writers meet only on the unique keys they really share.

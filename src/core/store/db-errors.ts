@@ -8,6 +8,9 @@ const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT", "ER_OPTION_PREVENTS_STATEMENT", "ER_READ_ONLY_MODE", "ER_CON_COUNT_ERROR",
   "ER_SERVER_SHUTDOWN", "ER_RECORD_FILE_FULL",
+  // The server ran out of something all its clients share (prepared statements: max_prepared_stmt_count; memory):
+  // no row is to blame, and quarantining every callback meanwhile would set valid payments aside.
+  "ER_MAX_PREPARED_STMT_COUNT_REACHED", "ER_OUT_OF_RESOURCES", "ER_OUTOFMEMORY",
   // Galera's 1047 "WSREP has not yet prepared node for application use": this node is out of the cluster (the pool
   // moves to another, database.ts); spooled meanwhile rather than retried here, so a callback is never quarantined
   // for a node's state.
