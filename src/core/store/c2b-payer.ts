@@ -12,31 +12,38 @@ const ACTIVE = "COALESCE(is_active, 1) <> 0";
 
 /** The payer's Telegram chat by TransID, for the payments whose payer is one of our users. */
 export async function findPayerChats(run: Run, payments: readonly C2bPayment[], hashes: HashedPhones): Promise<Map<string, string>> {
-  const chats = new Map<string, string>();
-  const plain = payments.filter((p) => p.msisdnKind === "plain" && p.msisdn !== null);
-  if (plain.length > 0) {
-    const forms = [...new Set(plain.flatMap((p) => phoneForms(p.msisdn as string)))];
-    const rows = await run(`SELECT phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IN (${inList(forms.length)}) ORDER BY id`, forms);
-    const byPhone = new Map<string, string>();
-    for (const r of rows) {
-      const phone = normalisePhone(r.phone_number);
-      if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, String(r.telegram_chat_id));
-    }
-    for (const p of plain) {
-      const chat = byPhone.get(p.msisdn as string);
-      if (chat !== undefined) chats.set(p.transId, chat);
-    }
+  const lookup = plainPayerLookup(payments);
+  const rows = lookup === null ? [] : await run(lookup.sql, lookup.values);
+  return payerChats(payments, rows, payments.some(isHashed) ? await hashes.get(run) : new Map());
+}
+
+/** The query for the users whose phone number is a plain MSISDN of `payments` in any typed form (null: none plain). */
+export function plainPayerLookup(payments: readonly C2bPayment[]): { sql: string; values: string[] } | null {
+  const forms = [...new Set(payments.filter(isPlain).flatMap((p) => phoneForms(p.msisdn as string)))];
+  if (forms.length === 0) return null;
+  // No ORDER BY (payerChats sorts): with it SQLite sorts in a temporary B-tree, and MariaDB once read every user in id
+  // order instead of using the phone numbers' index (3 ms a batch with 10,000 users).
+  return { sql: `SELECT id, phone_number, telegram_chat_id FROM users WHERE ${ACTIVE} AND phone_number IN (${inList(forms.length)})`, values: forms };
+}
+
+/** Each payment's payer chat: a plain MSISDN from the rows of plainPayerLookup (the oldest user of a number wins: the
+ * lowest id), a hashed one from `byHash` (HashedPhones). */
+export function payerChats(payments: readonly C2bPayment[], rows: readonly Record<string, unknown>[], byHash: ReadonlyMap<string, string>): Map<string, string> {
+  const byPhone = new Map<string, string>();
+  for (const r of [...rows].sort((x, y) => Number(x.id) - Number(y.id))) {
+    const phone = normalisePhone(r.phone_number);
+    if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, String(r.telegram_chat_id));
   }
-  const hashed = payments.filter((p) => p.msisdnKind === "hashed" && p.msisdn !== null);
-  if (hashed.length > 0) {
-    const byHash = await hashes.get(run);
-    for (const p of hashed) {
-      const chat = byHash.get(p.msisdn as string);
-      if (chat !== undefined) chats.set(p.transId, chat);
-    }
+  const chats = new Map<string, string>();
+  for (const p of payments) {
+    const chat = isPlain(p) ? byPhone.get(p.msisdn as string) : isHashed(p) ? byHash.get(p.msisdn as string) : undefined;
+    if (chat !== undefined) chats.set(p.transId, chat);
   }
   return chats;
 }
+
+const isPlain = (p: C2bPayment) => p.msisdnKind === "plain" && p.msisdn !== null;
+export const isHashed = (p: C2bPayment) => p.msisdnKind === "hashed" && p.msisdn !== null;
 
 /** 254712345678 as users may have stored it: 254…, +254…, 0712…, 712…. */
 function phoneForms(p: string): string[] {
