@@ -69,6 +69,19 @@ describe.each(await testDialects())("C2B confirmations on %s", (dialect) => {
     expect((await sent(s)).map((n) => [n.kind, n.recipient]).sort()).toEqual([["admin", ADMIN], ["receipt", PAYER]]);
   }, 30_000);
 
+  test("a hashed MSISDN (SHA-256 of the payer's 2547… number) and a plain one sent together: each payer gets a receipt", async () => {
+    const s = await start(true);
+    const other = "727272728";
+    await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '0700000001', 'Achieng'), (?, '+254700000002', 'Baraka')", { replacements: [PAYER, other] });
+    const hashed = new Bun.CryptoHasher("sha256").update("254700000001").digest("hex");
+    const [a, b] = [`C${uniqueId("").slice(-9)}`, `D${uniqueId("").slice(-9)}`];
+    const answers = await Promise.all([post(s, "/c2b/confirmation", confirmation(a, { msisdn: hashed })), post(s, "/c2b/confirmation", confirmation(b, { msisdn: "254700000002" }))]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect((await rows(s, a))[0]?.msisdn_kind).toBe("hashed");
+    await waitFor(async () => fake.delivered.length >= 4, "two alerts and two receipts");
+    expect((await sent(s)).filter((n) => n.kind === "receipt").map((n) => n.recipient).sort()).toEqual([PAYER, other]);
+  }, 30_000);
+
   test("a C2B confirmation of an STK success that does not match our request sends no receipt either", async () => {
     const s = await start(true);
     await s.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name) VALUES (?, '254700000001', 'Achieng')", { replacements: [PAYER] });

@@ -1,11 +1,11 @@
 // Writes C2B confirmations: one row per TransID (a repeat is a duplicate), linked to the STK payment that holds the
 // same receipt, with the admin alert and the payer's receipt queued in the same transaction (DESIGN.md promise 5).
 import type { Database } from "./database.ts";
-import { runSql } from "./raw-sql.ts";
+import { onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { c2bStatus, insertC2bSql, insertC2bValues, selectC2bSql, selectRejectedSql, selectStkByReceiptSql, type C2bInsert } from "./c2b-sql.ts";
-import { findPayerChats, HashedPhones } from "./c2b-payer.ts";
+import { findPayerChats, HashedPhones, isHashed, payerChats, plainPayerLookup } from "./c2b-payer.ts";
 import { c2bOutboxStatements, type C2bEvent } from "./c2b-outbox-sql.ts";
 import type { C2bPayment } from "../daraja/c2b/parse-c2b.ts";
 import type { IngestItem } from "../ingest/batch-plan.ts";
@@ -22,36 +22,59 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   const targets = options.notify ?? NOTIFICATIONS_OFF;
   const hashes = new HashedPhones();
   const txOptions = txOptionsFor(db);
+  const galera = db.galera === true;
+  const wantsReceipts = targets.receipts; // the payers are looked up only when they get receipts
 
+  // SQLite: through sequelize, a statement at a time.
   async function writeOnce(items: readonly Item[]): Promise<string[]> {
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run: Run = (sql, values) => runSql(db.dialect, tx, sql, values);
-      const keys = [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.transId] : [])))];
-      const known = keys.length === 0 ? { stored: new Set<string>(), stk: new Map<string, StkLink>(), rejected: new Set<string>() } : await lookUp(run, keys, db.dialect === "mysql");
-      const inserts: C2bInsert[] = [];
-      const outcomes = items.map((item): C2bOutcome => {
-        if (!item.parsed.ok) return "rejected";
-        const p = item.parsed.value;
-        if (known.stored.has(p.transId)) return "duplicate";
-        known.stored.add(p.transId); // a second copy in this batch is a duplicate too
-        const linked = known.stk.get(p.transId) ?? null;
-        inserts.push({ payment: p, linkedCheckoutRequestId: linked?.checkoutRequestId ?? null, linkedVerdict: linked?.verdict ?? null, validationRejected: known.rejected.has(p.transId), requestId: item.request.id });
-        return linked === null ? "new" : "linked";
-      });
-      if (inserts.length > 0) await run(insertC2bSql(inserts.length), inserts.flatMap(insertC2bValues));
-      await run(insertLogsSql(items.length), items.flatMap((item, i) => logValues(item, outcomes[i] ?? "rejected")));
-      const events = await eventsFor(run, inserts);
-      for (const s of c2bOutboxStatements(db.dialect, events)) await run(s.sql, s.values);
-      return outcomes;
+      const keys = keysOf(items);
+      const reads = [];
+      for (const st of keys.length === 0 ? [] : readStatements(keys, false)) reads.push(await run(st.sql, st.values));
+      const planned = plan(items, knownFrom(reads));
+      const paid = paidOf(planned.inserts);
+      const payers = wantsReceipts && paid.length > 0 ? await findPayerChats(run, paid, hashes) : new Map<string, string>();
+      for (const st of writeStatements(items, planned, payers)) await run(st.sql, st.values);
+      return planned.outcomes;
     });
+  }
+
+  // MySQL: three round trips on one connection — the transaction opened with every read (the batch's payments locked,
+  // their STK twins, refused validations, the payers), every write, the COMMIT. Text protocol, as the STK store: a
+  // prepared statement per IN-list length cost a PREPARE round trip for most batches.
+  async function writeScript(items: readonly Item[]): Promise<string[]> {
+    const keys = keysOf(items);
+    const payerLookup = wantsReceipts ? plainPayerLookup(items.flatMap((i) => (i.parsed.ok && c2bStatus(i.parsed.value) === "Paid" ? [i.parsed.value] : []))) : null;
+    return onScriptConnection(db.sequelize, async (query) => {
+      const reads = [...(keys.length === 0 ? [] : readStatements(keys, true)), ...(payerLookup === null ? [] : [payerLookup])];
+      const results = await runScript(query, [{ sql: "START TRANSACTION", values: [] }, ...reads], galera);
+      const rows = results.slice(1) as Record<string, unknown>[][];
+      const planned = plan(items, knownFrom(keys.length === 0 ? [] : rows.slice(0, 3)));
+      const paid = paidOf(planned.inserts);
+      const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
+      const byHash = paid.some(isHashed) ? await hashes.get(run) : new Map<string, string>();
+      const payers = payerChats(paid, payerLookup === null ? [] : (rows.at(-1) ?? []), byHash);
+      await runScript(query, writeStatements(items, planned, payers), galera);
+      await query("COMMIT", []);
+      return planned.outcomes;
+    });
+  }
+
+  // The payment rows, the log rows and the notifications of a planned batch, in that order.
+  function writeStatements(items: readonly Item[], planned: Planned, payers: ReadonlyMap<string, string>): SqlStatement[] {
+    const { outcomes, inserts } = planned;
+    return [
+      ...(inserts.length === 0 ? [] : [{ sql: insertC2bSql(inserts.length), values: inserts.flatMap(insertC2bValues) }]),
+      { sql: insertLogsSql(items.length), values: items.flatMap((item, i) => logValues(item, outcomes[i] ?? "rejected")) },
+      ...c2bOutboxStatements(db.dialect, eventsFor(inserts, payers)),
+    ];
   }
 
   // The admin hears of every new payment (an STK payment with the same receipt already told them: the notifications'
   // unique receipt key then skips this one), and of a payment our validation had refused; the payer gets a receipt.
-  async function eventsFor(run: Run, inserts: readonly C2bInsert[]): Promise<C2bEvent[]> {
+  function eventsFor(inserts: readonly C2bInsert[], payers: ReadonlyMap<string, string>): C2bEvent[] {
     if (inserts.length === 0 || (targets.adminChatId === null && !targets.receipts)) return [];
-    const paid = inserts.filter((w) => c2bStatus(w.payment) === "Paid").map((w) => w.payment);
-    const payers = targets.receipts && paid.length > 0 ? await findPayerChats(run, paid, hashes) : new Map<string, string>();
     return inserts.flatMap((w): C2bEvent[] => {
       const { transId } = w.payment;
       const status = c2bStatus(w.payment);
@@ -70,7 +93,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   }
 
   const runner: BatchRunner<Item> = {
-    db, writeOnce: (items) => writeOnce(items),
+    db, writeOnce: (items) => (db.dialect === "mysql" ? writeScript(items) : writeOnce(items)),
   };
   return { writeBatch: (items) => writeWithRetries(runner, items as readonly Item[]) };
 }
@@ -80,10 +103,53 @@ interface StkLink {
   verdict: string | null;
 }
 
-async function lookUp(run: Run, keys: string[], forUpdate: boolean) {
-  const stored = new Set((await run(selectC2bSql(keys.length, forUpdate), keys)).map((r) => String(r.trans_id)));
-  const stk = new Map((await run(selectStkByReceiptSql(keys.length), keys)).map((r): [string, StkLink] =>
-    [String(r.receipt), { checkoutRequestId: String(r.checkout_request_id), verdict: r.verdict === null || r.verdict === undefined ? null : String(r.verdict) }]));
-  const rejected = new Set((await run(selectRejectedSql(keys.length), keys)).map((r) => String(r.trans_id)));
-  return { stored, stk, rejected };
+interface Known {
+  stored: Set<string>;
+  stk: Map<string, StkLink>;
+  rejected: Set<string>;
+}
+
+interface Planned {
+  outcomes: C2bOutcome[];
+  inserts: C2bInsert[];
+}
+
+function keysOf(items: readonly Item[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.parsed.ok ? [i.parsed.value.transId] : [])))];
+}
+
+// What is stored of these TransIDs: their payments (locked on MySQL), STK payments with the same receipt, refused
+// validations. knownFrom reads the rows of these three, in this order.
+function readStatements(keys: string[], forUpdate: boolean): SqlStatement[] {
+  return [selectC2bSql(keys.length, forUpdate), selectStkByReceiptSql(keys.length), selectRejectedSql(keys.length)].map((sql) => ({ sql, values: keys }));
+}
+
+function knownFrom(rows: readonly Record<string, unknown>[][]): Known {
+  const [stored = [], stk = [], rejected = []] = rows;
+  return {
+    stored: new Set(stored.map((r) => String(r.trans_id))),
+    stk: new Map(stk.map((r): [string, StkLink] =>
+      [String(r.receipt), { checkoutRequestId: String(r.checkout_request_id), verdict: r.verdict === null || r.verdict === undefined ? null : String(r.verdict) }])),
+    rejected: new Set(rejected.map((r) => String(r.trans_id))),
+  };
+}
+
+// Pure: each item's outcome over what is stored, and the rows to insert; a second copy in the batch is a duplicate.
+function plan(items: readonly Item[], known: Known): Planned {
+  const stored = new Set(known.stored);
+  const inserts: C2bInsert[] = [];
+  const outcomes = items.map((item): C2bOutcome => {
+    if (!item.parsed.ok) return "rejected";
+    const p = item.parsed.value;
+    if (stored.has(p.transId)) return "duplicate";
+    stored.add(p.transId);
+    const linked = known.stk.get(p.transId) ?? null;
+    inserts.push({ payment: p, linkedCheckoutRequestId: linked?.checkoutRequestId ?? null, linkedVerdict: linked?.verdict ?? null, validationRejected: known.rejected.has(p.transId), requestId: item.request.id });
+    return linked === null ? "new" : "linked";
+  });
+  return { outcomes, inserts };
+}
+
+function paidOf(inserts: readonly C2bInsert[]): C2bPayment[] {
+  return inserts.filter((w) => c2bStatus(w.payment) === "Paid").map((w) => w.payment);
 }

@@ -1,5 +1,5 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { onScriptConnection, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
+import { onScriptConnection, runScript, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -109,19 +109,10 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     });
   }
 
-  // A batch's writes: one round trip on a single MySQL server. On a Galera node, one statement per query: there a
-  // transaction that another node's write rolled back (brute-force abort) was reported as a success inside a
-  // multi-statement query — acknowledged callbacks lost (test/cluster found it; with COMMIT apart fewer, still some);
-  // a statement of its own gets the 1213 and the batch is tried again. COMMIT is always a query of its own.
-  // With `begin`, the transaction is opened in the same round trip.
+  // A batch's writes (runScript: one round trip, or a statement at a time on Galera). COMMIT is always a query of its
+  // own. With `begin`, the transaction is opened in the same round trip.
   async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[], o: { begin?: boolean } = {}): Promise<void> {
-    const begin = o.begin ? ["START TRANSACTION"] : [];
-    if (!db.galera) {
-      await query([...begin, ...statements.map((s) => s.sql)].join(";\n"), statements.flatMap((s) => s.values));
-      return;
-    }
-    for (const sql of begin) await query(sql, []);
-    for (const st of statements) await query(st.sql, st.values);
+    await runScript(query, [...(o.begin ? [{ sql: "START TRANSACTION", values: [] }] : []), ...statements], db.galera === true);
   }
 
   // Keys this store committed lately: a batch repeating one skips the all-new try that would fail on it.

@@ -2,6 +2,9 @@
 import type { Dialect } from "./database.ts";
 import { utcNowSql } from "./db-clock.ts";
 import type { OutboxEvent } from "../notify/notification-plan.ts";
+import type { SqlStatement } from "./raw-sql.ts";
+
+export type { SqlStatement } from "./raw-sql.ts";
 
 // A second copy of an event meets a unique key and is skipped; any other error still fails the batch.
 export function onDuplicateSkip(dialect: Dialect): string {
@@ -23,10 +26,6 @@ const COLUMNS = "(transaction_id, notification_type, recipient, status, checkout
 const PAYMENT_RECEIPT = `CASE WHEN (e.kind = 'admin' AND e.event_key = 'status:Success' AND COALESCE(t.verdict, '') <> 'mismatch')
   OR e.kind = 'receipt' THEN t.mpesa_receipt_number END`;
 
-export interface SqlStatement {
-  sql: string;
-  values: unknown[];
-}
 
 // The payer: the active user who asked for this payment, else an active user with the payment's phone number as
 // Daraja sends it (254…), else as people type it (+254…, 07…, 7…), in that order; the oldest user of a form wins.

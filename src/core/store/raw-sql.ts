@@ -70,6 +70,28 @@ interface PooledSequelize {
 /** One round trip on a script connection: several statements, `?` values escaped by mysql2; one result per statement. */
 export type ScriptQuery = (sql: string, values: unknown[]) => Promise<unknown>;
 
+/** A statement and its `?` values. */
+export interface SqlStatement {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * Runs statements on a script connection and returns each one's result. On a single MySQL server: one round trip.
+ * On a Galera node: one statement per query, because there a transaction that another node's write rolled back
+ * (brute-force abort) was reported as a success inside a multi-statement query — acknowledged callbacks lost
+ * (test/cluster found it); a statement of its own gets the 1213, and the batch is tried again.
+ */
+export async function runScript(query: ScriptQuery, statements: readonly SqlStatement[], galera: boolean): Promise<unknown[]> {
+  if (statements.length === 0) return [];
+  if (galera || statements.length === 1) {
+    const results: unknown[] = [];
+    for (const st of statements) results.push(await query(st.sql, st.values));
+    return results;
+  }
+  return (await query(statements.map((st) => st.sql).join(";\n"), statements.flatMap((st) => st.values))) as unknown[];
+}
+
 /**
  * MySQL only: `work` runs scripts — several statements in one round trip each (text protocol, values escaped by
  * mysql2) — on one pooled connection. A statement that fails stops the rest; the connection is rolled back before it
