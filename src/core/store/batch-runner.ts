@@ -40,6 +40,9 @@ export async function writeWithRetries<I extends IngestItem<unknown>>(r: BatchRu
         await Bun.sleep(backoffMs(attempt, { baseMs: 2, maxMs: 50 }) * Math.random()); // full jitter: racing writers part
         continue;
       }
+      // Still waiting on another writer's locks (one that vanished holds them until the server ends its transaction):
+      // no row is to blame, so the batch goes to the spool, never to quarantine.
+      if (kind === "transient") throw unavailable(r.db, e);
       if (items.length === 1) return [await quarantine(r, items[0] as I, e).catch((qe) => { throw unavailable(r.db, qe); })];
       const mid = Math.ceil(items.length / 2); // halves in order keep one-by-one semantics
       return [...(await writeWithRetries(r, items.slice(0, mid))), ...(await writeWithRetries(r, items.slice(mid)))];

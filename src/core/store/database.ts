@@ -88,9 +88,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
             multipleStatements: true, // the batch's writes in one round trip (raw-sql.ts onScriptConnection); every value is escaped by mysql2
             maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION,
           },
-          // Once per connection rather than a round trip per transaction: READ COMMITTED takes no gap locks,
-          // so concurrent writers meet only on the unique keys they really share.
-          hooks: { afterConnect: (connection) => setReadCommitted(connection) },
+          hooks: { afterConnect: (connection) => setSession(connection) },
         });
   failover?.attach(sequelize);
   if (target.dialect === "mysql") boundDisconnect(sequelize);
@@ -142,7 +140,26 @@ async function isGalera(sequelize: Sequelize): Promise<boolean> {
   return String(rows[0]?.Value ?? "").toUpperCase() === "ON";
 }
 
-function setReadCommitted(connection: unknown): Promise<void> {
-  const c = connection as { query(sql: string, cb: (e: Error | null) => void): void };
-  return new Promise((resolve, reject) => c.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", (e) => (e ? reject(e) : resolve())));
+/**
+ * A transaction whose client vanished mid-way (a node or proxy that hangs, a network that drops everything) stays open
+ * on the server, holding its row locks, until the server notices: hours with the defaults. Those locks blocked the
+ * spool's replay of the same callbacks through a healthy node for as long (test/core/store/failover.test.ts, "db1
+ * hangs"). MariaDB ends such a transaction after IDLE_TRANSACTION_S idle (ours are never idle between statements);
+ * MySQL has no such setting.
+ */
+export const IDLE_TRANSACTION_S = 20;
+/**
+ * A row lock waited for longer than this is an error of its own (ER_LOCK_WAIT_TIMEOUT, tried again, then spooled):
+ * under the 4 s query limit, so that waiting on a lock is never taken for a node that hangs (which made the pool leave
+ * a healthy node).
+ */
+export const LOCK_WAIT_S = 3;
+
+// Once per connection rather than a round trip per transaction: READ COMMITTED takes no gap locks, so concurrent
+// writers meet only on the unique keys they really share.
+function setSession(connection: unknown): Promise<void> {
+  const c = connection as { _isMariaDB?: boolean; query(sql: string, cb: (e: Error | null) => void): void };
+  const idle = c._isMariaDB === true ? `, SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_S}` : "";
+  const sql = `SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_S}${idle}`;
+  return new Promise((resolve, reject) => c.query(sql, (e) => (e ? reject(e) : resolve())));
 }
