@@ -30,7 +30,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run: Run = (sql, values) => runSql(db.dialect, tx, sql, values);
       const keys = keysOf(items);
-      const reads = [];
+      const reads: Record<string, unknown>[][] = [];
       for (const st of keys.length === 0 ? [] : readStatements(keys, false)) reads.push(await run(st.sql, st.values));
       const planned = plan(items, knownFrom(reads));
       const paid = paidOf(planned.inserts);

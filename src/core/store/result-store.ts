@@ -2,7 +2,7 @@
 // and key under the state rules, the balances they report, the B2C verdict, the low-balance state, and the callback
 // log and outbox rows, all in one transaction per batch (DESIGN.md promises 2, 3 and 5).
 import type { Database } from "./database.ts";
-import { runSql } from "./raw-sql.ts";
+import { onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { resultKey, type DarajaResult } from "../daraja/result/parse-result.ts";
@@ -34,35 +34,55 @@ export function createResultStore(db: Database, options: ResultStoreOptions = {}
   const targets = options.notify ?? NOTIFICATIONS_OFF;
   const threshold = options.lowBalanceCents ?? null;
   const txOptions = txOptionsFor(db);
+  const galera = db.galera === true;
 
+  // SQLite: through sequelize, a statement at a time.
   async function writeOnce(items: readonly Item[]): Promise<ResultOutcome[]> {
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run: Run = (sql, values) => runSql(db.dialect, tx, sql, values);
-      const plan = planResults(items, await lookUp(run, items, db.dialect === "mysql"));
-      const writes = [...plan.writes.values()];
-      const verdicts = await verdictsOf(run, writes);
-      await writeRows(run, writes, verdicts);
-      for (const s of balanceStatements(writes)) await run(s.sql, s.values);
-      const crossings = threshold === null ? [] : await applyReadings(run, db.dialect, readings(items, plan), threshold);
-      await run(insertLogsSql(items.length), items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")));
-      if (targets.adminChatId !== null) {
-        const chat = targets.adminChatId;
-        const events = [...outcomeEvents(items, plan), ...verdictEvents(writes, verdicts), ...crossingEvents(crossings)].map((e) => ({ ...e, chat }));
-        for (const s of resultOutboxStatements(db.dialect, events)) await run(s.sql, s.values);
-      }
-      return plan.outcomes;
+      return writeWith(run, async (statements) => {
+        for (const st of statements) await run(st.sql, st.values);
+      }, items);
     });
   }
 
-  async function writeRows(run: Run, writes: readonly ResultWrite[], verdicts: ReadonlyMap<ResultWrite, B2cVerdict | null>): Promise<void> {
-    const inserts = writes.filter((w) => w.mode === "insert");
-    if (inserts.length > 0) await run(insertResultsSql(inserts.length), inserts.flatMap((w) => insertResultValues(w.row, sourceOf(w), verdicts.get(w) ?? null)));
-    for (const w of writes.filter((w) => w.mode === "update")) {
-      await (w.source === null ? run(flagResultSql(db.dialect), flagResultValues(w.row)) : run(updateResultSql(db.dialect), updateResultValues(w.row, w.source, verdicts.get(w) ?? null)));
-    }
+  // MySQL: text protocol on one connection, as the STK and C2B stores: the reads a round trip each (the rows locked),
+  // every write in one round trip (runScript: a statement at a time on Galera), the COMMIT.
+  async function writeScript(items: readonly Item[]): Promise<ResultOutcome[]> {
+    return onScriptConnection(db.sequelize, async (query) => {
+      const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
+      await query("START TRANSACTION", []);
+      const outcomes = await writeWith(run, async (statements) => void (await runScript(query, statements, galera)), items);
+      await query("COMMIT", []);
+      return outcomes;
+    });
   }
 
-  const runner: BatchRunner<Item> = { db, writeOnce: (items) => writeOnce(items) };
+  // One batch inside an open transaction: what is stored (locked on MySQL), the plan, the B2C verdicts, the
+  // low-balance state, then every write: the rows, their balances, the log rows, the alerts.
+  async function writeWith(run: Run, writeAll: (statements: SqlStatement[]) => Promise<void>, items: readonly Item[]): Promise<ResultOutcome[]> {
+    const plan = planResults(items, await lookUp(run, items, db.dialect === "mysql"));
+    const writes = [...plan.writes.values()];
+    const verdicts = await verdictsOf(run, writes);
+    const crossings = threshold === null ? [] : await applyReadings(run, db.dialect, readings(items, plan), threshold);
+    const logs = { sql: insertLogsSql(items.length), values: items.flatMap((item, i) => logValues(item, plan.outcomes[i] ?? "rejected")) };
+    const chat = targets.adminChatId;
+    const events = chat === null ? [] : [...outcomeEvents(items, plan), ...verdictEvents(writes, verdicts), ...crossingEvents(crossings)].map((e) => ({ ...e, chat }));
+    await writeAll([...rowStatements(writes, verdicts), ...balanceStatements(writes), logs, ...(chat === null ? [] : resultOutboxStatements(db.dialect, events))]);
+    return plan.outcomes;
+  }
+
+  function rowStatements(writes: readonly ResultWrite[], verdicts: ReadonlyMap<ResultWrite, B2cVerdict | null>): SqlStatement[] {
+    const inserts = writes.filter((w) => w.mode === "insert");
+    return [
+      ...(inserts.length === 0 ? [] : [{ sql: insertResultsSql(inserts.length), values: inserts.flatMap((w) => insertResultValues(w.row, sourceOf(w), verdicts.get(w) ?? null)) }]),
+      ...writes.filter((w) => w.mode === "update").map((w) => (w.source === null
+        ? { sql: flagResultSql(db.dialect), values: flagResultValues(w.row) }
+        : { sql: updateResultSql(db.dialect), values: updateResultValues(w.row, w.source, verdicts.get(w) ?? null) })),
+    ];
+  }
+
+  const runner: BatchRunner<Item> = { db, writeOnce: (items) => (db.dialect === "mysql" ? writeScript(items) : writeOnce(items)) };
   return { writeBatch: (items) => writeWithRetries(runner, items as readonly Item[]) };
 }
 
