@@ -1,31 +1,22 @@
 // The C2B payer lookup: the oldest user with the number in any typed form, found through the index on
 // users.phone_number. A query plan, not a timing: with ORDER BY id in the query, SQLite sorted in a temporary B-tree
 // and MariaDB once (during a benchmark, right after 10,000 users were seeded) read every user in id order, 3 ms a batch.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { openDatabase, type Database } from "../../../src/core/store/database.ts";
-import { migrate } from "../../../src/core/store/migrations.ts";
 import { findPayerChats, HashedPhones, plainPayerLookup } from "../../../src/core/store/c2b-payer.ts";
 import { runSql } from "../../../src/core/store/raw-sql.ts";
 import { parseC2b, type C2bPayment } from "../../../src/core/daraja/c2b/parse-c2b.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { testDialects } from "../../support/databases.ts";
+import { migratedDatabasePerSuite } from "../../support/database-per-suite.ts";
 
 describe.each(await testDialects())("the C2B payer lookup on %s", (dialect) => {
-  let tdb: TestDatabase;
-  let db: Database;
+  const suite = migratedDatabasePerSuite(dialect);
 
   beforeAll(async () => {
-    tdb = await createTestDatabase(dialect);
-    db = await openDatabase(tdb.target);
-    await migrate(db);
     // 10,000 users 254711000000… (as many as the benchmark seeds), then, a second, newer user for 254711000001 as 0711000001.
     const values = Array.from({ length: 10_000 }, (_, i) => `(${800_000 + i}, '2547110${String(i).padStart(5, "0")}', 'U', 1)`).join(",");
-    await db.sequelize.query(`INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES ${values}`);
-    await db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (900001, '0711000001', 'Newer', 1)");
-  });
-  afterAll(async () => {
-    await db.close();
-    await tdb.drop();
+    await suite.db.sequelize.query(`INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES ${values}`);
+    await suite.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (900001, '0711000001', 'Newer', 1)");
   });
 
   const payment = (transId: string, msisdn: string): C2bPayment => {
@@ -36,7 +27,7 @@ describe.each(await testDialects())("the C2B payer lookup on %s", (dialect) => {
   const batch = Array.from({ length: 20 }, (_, i) => payment(`PAY${i}`, `2547110${String(i * 7).padStart(5, "0")}`));
 
   test("each payer by its number; the oldest of two users with one number", async () => {
-    const chats = await db.sequelize.transaction((tx) => findPayerChats((sql, values) => runSql(db.dialect, tx, sql, values), [...batch, payment("NEW1", "254711000001")], new HashedPhones()));
+    const chats = await suite.db.sequelize.transaction((tx) => findPayerChats((sql, values) => runSql(suite.db.dialect, tx, sql, values), [...batch, payment("NEW1", "254711000001")], new HashedPhones()));
     expect(chats.get("PAY3")).toBe(String(800_021));
     expect(chats.get("NEW1")).toBe(String(800_001)); // not 900001, the newer user with 0711000001
     expect(chats.size).toBe(21);
@@ -45,7 +36,7 @@ describe.each(await testDialects())("the C2B payer lookup on %s", (dialect) => {
   test("the query reads users through the phone number index, not the whole table", async () => {
     const lookup = plainPayerLookup(batch);
     if (lookup === null) throw new Error("the batch has plain MSISDNs");
-    const plan = await db.sequelize.query<Record<string, unknown>>(`${dialect === "mysql" ? "EXPLAIN" : "EXPLAIN QUERY PLAN"} ${lookup.sql}`,
+    const plan = await suite.db.sequelize.query<Record<string, unknown>>(`${dialect === "mysql" ? "EXPLAIN" : "EXPLAIN QUERY PLAN"} ${lookup.sql}`,
       { replacements: lookup.values, type: QueryTypes.SELECT });
     const steps = dialect === "mysql" ? plan.map((r) => `${String(r.type)} ${String(r.key)}`) : plan.map((r) => String(r.detail));
     expect(steps).toEqual([dialect === "mysql" ? "range ix_users_phone_number" : "SEARCH users USING INDEX ix_users_phone_number (phone_number=?)"]);

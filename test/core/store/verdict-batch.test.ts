@@ -1,30 +1,18 @@
 // The verdicts of a whole batch come from one join of its rows to our payment requests: each row meets its own
 // request, in batches larger than one INSERT holds (SQLite: at most 500 rows in a compound SELECT), on both dialects.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { openDatabase, type Database } from "../../../src/core/store/database.ts";
-import { migrate } from "../../../src/core/store/migrations.ts";
 import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
 import { PAYMENTS_PER_INSERT } from "../../../src/core/store/callback-sql.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { testDialects } from "../../support/databases.ts";
+import { migratedDatabasePerSuite } from "../../support/database-per-suite.ts";
 import { failure, item, success, uniqueId } from "../../support/callbacks.ts";
 
 describe.each(await testDialects())("batch verdicts on %s", (dialect) => {
-  let tdb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase(dialect);
-    db = await openDatabase(tdb.target);
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    await tdb.drop();
-  });
+  const suite = migratedDatabasePerSuite(dialect);
 
   const verdicts = async (ids: string[]) => {
-    const rows = await db.sequelize.query<{ id: string; verdict: string | null }>(
+    const rows = await suite.db.sequelize.query<{ id: string; verdict: string | null }>(
       `SELECT checkout_request_id AS id, verdict FROM transactions WHERE checkout_request_id IN (${ids.map(() => "?").join(",")})`,
       { replacements: ids, type: QueryTypes.SELECT });
     const byId = new Map(rows.map((r) => [r.id, r.verdict]));
@@ -37,9 +25,9 @@ describe.each(await testDialects())("batch verdicts on %s", (dialect) => {
     // Row i: matched (our amount), mismatch (another amount), unsolicited (no request), a failure (no verdict).
     const expected = ids.map((_, i) => (["matched", "mismatch", "unsolicited", null] as const)[i % 4]);
     const requests = ids.flatMap((id, i) => (i % 4 === 0 ? [[id, "1500.00"]] : i % 4 === 1 ? [[id, "15.00"]] : []));
-    await db.sequelize.query(`INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES ${requests.map(() => "(?, '254700000001', ?)").join(",")}`,
+    await suite.db.sequelize.query(`INSERT INTO payment_requests (checkout_request_id, phone_number, amount) VALUES ${requests.map(() => "(?, '254700000001', ?)").join(",")}`,
       { replacements: requests.flat() });
-    const store = createCallbackStore(db);
+    const store = createCallbackStore(suite.db);
     const outcomes = await store.writeBatch(ids.map((id, i) => item(i % 4 === 3 ? failure(id) : success(id, `R${i}${id.slice(-8)}`, 150000))));
     expect(outcomes).toEqual(ids.map(() => "new"));
     expect(await verdicts(ids)).toEqual(expected);
