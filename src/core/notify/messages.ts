@@ -93,14 +93,17 @@ export function formatConflictAlert(view: NotificationView, options: MessageOpti
   const p = view.payment;
   const arrived = triggerFacts(view, false);
   const late = view.trigger?.outcome === "late-success";
+  const query = view.trigger?.fromQuery === true; // mpesa-cb reconcile asked Daraja, and the answer disagrees
   const count = view.eventKey.startsWith("conflict:") ? view.eventKey.slice("conflict:".length) : String(p.conflictCount);
   return lines([
     late
       ? bold(`⚠️ Late success: money arrived after the payment was recorded as ${p.supersededStatus ?? "not paid"}`)
-      : bold("⚠️ Conflicting callback: the stored outcome is kept"),
+      : bold(query ? "⚠️ Daraja's answer to a query disagrees: the stored outcome is kept" : "⚠️ Conflicting callback: the stored outcome is kept"),
     late ? field("Stored before", p.supersededStatus) : fieldHtml("Stored", describe(p)),
-    fieldHtml("Arrived", describe(arrived)),
-    late ? "Now stored: Success, flagged for review" : "The callback is kept in callback_logs and flagged on the payment",
+    fieldHtml(query ? "Daraja answered" : "Arrived", describe(arrived)),
+    late ? "Now stored: Success, flagged for review"
+      : query ? "The answer is kept in callback_logs (route reconcile) and flagged on the payment: check the payment with M-Pesa"
+      : "The callback is kept in callback_logs and flagged on the payment",
     field("Conflicts on this payment", count),
     ...contextLines(view, { ...arrived, phone: arrived.phone ?? p.phone }, options),
   ]);

@@ -28,6 +28,7 @@ export interface TriggerView {
   outcome: string | null; // new, updated, late-success, conflict
   receivedAt: Date | null;
   callback: StkCallback | null; // its raw body parsed again; null when it no longer parses
+  fromQuery?: boolean; // not a callback: `mpesa-cb reconcile` recorded Daraja's answer to a query (callback holds it)
 }
 
 /** An STK notification. `family` may be left out: STK was the first family, and its views predate the field. */

@@ -12,6 +12,7 @@ import { outboxStatements } from "../store/outbox-sql.ts";
 import type { NotifyTargets, OutboxEvent } from "../notify/notification-plan.ts";
 import type { StkQueryAnswer } from "../daraja-api/stk-answer.ts";
 import { decideQueryAnswer, type ReconcileAction } from "./reconcile-decide.ts";
+import { queryLogBody } from "./query-log-body.ts";
 import {
   INSERT_LOG_SQL, INSERT_RECOVERED_SQL, insertRecoveredValues, queryLogValues,
   UPDATE_RECOVERED_SQL, updateRecoveredValues, type Candidate,
@@ -63,7 +64,7 @@ async function writeAnswer(db: Database, run: Run, o: { candidate: Candidate; an
   if (action.kind === "record" && action.mode === "update") await run(UPDATE_RECOVERED_SQL, updateRecoveredValues(facts, action.supersededStatus));
   if (action.kind === "conflict") await run(FLAG_PAYMENT_SQL, [action.conflictCount, o.answer.resultCode, sqlTime(now), key]);
   const requestId = randomUUID();
-  const rawBody = JSON.stringify({ source: "M-Pesa Express Query", CheckoutRequestID: key, ResultCode: o.answer.resultCode, ResultDesc: o.answer.resultDesc });
+  const rawBody = queryLogBody(key, o.answer.resultCode, o.answer.resultDesc);
   const outcome = action.kind === "record" ? "recovered" : "conflict";
   await run(INSERT_LOG_SQL, queryLogValues({ requestId, checkoutRequestId: key, rawBody, resultCode: o.answer.resultCode, resultDesc: o.answer.resultDesc, outcome, at: now }));
   for (const s of outboxStatements(db.dialect, eventsFor(action, key, requestId, o.notify), o.notify.adminChatId)) await run(s.sql, s.values);

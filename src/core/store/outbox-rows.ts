@@ -7,6 +7,7 @@ import type { Database, Dialect } from "./database.ts";
 import { parseAmountToCents } from "../money.ts";
 import { parseStkCallback } from "../daraja/stk/parse-stk.ts";
 import { parseJson } from "../daraja/parse-json.ts";
+import { readQueryLogBody } from "../reconcile/query-log-body.ts";
 import type { NotificationKind } from "../notify/notification-plan.ts";
 import type { NotificationView, OutboxView, TriggerView } from "../notify/notification-view.ts";
 import { C2B_COLUMNS, C2B_JOINS, c2bView } from "./c2b-outbox-rows.ts";
@@ -79,5 +80,8 @@ function trigger(r: Row): TriggerView | null {
   const payload = text(r.trigger_payload);
   const json = payload === null ? null : parseJson(payload);
   const parsed = json?.ok ? parseStkCallback(json.value) : null;
-  return { outcome: text(r.trigger_outcome), receivedAt: utc(r.trigger_received_at), callback: parsed?.ok ? parsed.value : null };
+  const base = { outcome: text(r.trigger_outcome), receivedAt: utc(r.trigger_received_at) };
+  if (parsed?.ok) return { ...base, callback: parsed.value };
+  const answer = json?.ok ? readQueryLogBody(json.value) : null;
+  return answer === null ? { ...base, callback: null } : { ...base, callback: answer, fromQuery: true };
 }

@@ -9,6 +9,8 @@ import { runReconcile, type ReconcilePass, type ReconcileReport } from "../../..
 import type { StkCallback } from "../../../src/core/daraja/stk/parse-stk.ts";
 import { toSqlUtc } from "../../../src/core/time.ts";
 import { FakeDaraja } from "../../support/fake-daraja.ts";
+import { loadNotifications } from "../../../src/core/store/outbox-rows.ts";
+import { renderNotification } from "../../../src/core/notify/messages.ts";
 import { openConfirmDb, type ConfirmDb } from "../../support/confirm-db.ts";
 import { item, uniqueId } from "../../support/callbacks.ts";
 import type { TestDialect } from "../../support/databases.ts";
@@ -87,6 +89,15 @@ export class ReconcileBench {
     return this.db.sequelize.query<{ kind: string; recipient: string; event_key: string }>(
       `SELECT n.notification_type AS kind, n.recipient, n.event_key FROM notifications n JOIN transactions t ON t.id = n.transaction_id
        WHERE t.checkout_request_id = ? ORDER BY n.id`, { replacements: [id], type: QueryTypes.SELECT });
+  }
+
+  /** The texts the outbox worker would send for this payment's notifications, as it renders them (in id order). */
+  async rendered(id: string): Promise<string[]> {
+    const rows = await this.db.sequelize.query<{ id: unknown }>(
+      "SELECT n.id FROM notifications n JOIN transactions t ON t.id = n.transaction_id WHERE t.checkout_request_id = ? ORDER BY n.id",
+      { replacements: [id], type: QueryTypes.SELECT });
+    const claimed = await loadNotifications(this.db, rows.map((r) => Number(r.id)));
+    return claimed.map((c) => renderNotification(c.view, { showPhone: false }));
   }
 
   /** Rows in every table a pass could write to. */

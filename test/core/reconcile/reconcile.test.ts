@@ -166,6 +166,21 @@ for (const dialect of await testDialects()) {
       expect((await b.notifications(id)).map((n) => `${n.kind} ${n.event_key}`)).toEqual(["admin status:Cancelled", "conflict conflict:1"]);
     });
 
+    test("the conflict alert shows what Daraja answered beside what is stored, not the stored outcome twice", async () => {
+      const id = await b.request();
+      b.fake.script(id, "success");
+      b.fake.beforeAnswer = async () => {
+        await b.callback(failure(id, "1032", "Cancelled"));
+      };
+      expect(await b.pass()).toMatchObject({ conflicts: 1 });
+      const alert = (await b.rendered(id)).find((t) => t.includes("the stored outcome is kept"));
+      expect(alert).toContain("Daraja's answer to a query disagrees: the stored outcome is kept");
+      expect(alert).toContain("Stored: <b>Cancelled</b>, result <code>1032</code>");
+      expect(alert).toContain("Daraja answered: <b>Success</b>, result <code>0</code>");
+      expect(alert).not.toContain("Arrived:");
+      expect(alert).toContain("route reconcile");
+    });
+
     test("a cancel callback arriving after the sweep recorded the cancel is a duplicate: one outcome, one alert", async () => {
       const id = await b.request();
       b.fake.script(id, "cancelled");
