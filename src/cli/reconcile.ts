@@ -23,10 +23,10 @@ export function registerReconcile(program: Command): void {
     .command("reconcile")
     .description("ask Daraja about payments whose callback never came, and record the answers: exit 0 when none is left unresolved, 1 otherwise")
     .option("--dry-run", "print what would be recorded; write nothing")
-    .option("--since <time>", "only payments requested since this time: ISO 8601 (2026-12-01T08:00:00Z) or a duration ago (30m, 24h, 7d)", parseSince)
+    .option("--since <time>", "only payments requested since this time: ISO 8601 (2026-12-01T08:00:00Z) or a duration ago (30m, 24h, 7d); default: MPESA_CB_RECONCILE_MAX_AGE_S ago", parseSince)
     .option("--limit <n>", "ask about at most this many payments", parseLimit, DEFAULT_LIMIT)
     .option("--json", "print the report as JSON");
-  addSettingOptions(cmd, ["databaseUrl", "dataDir", "logLevel", "mpesaApiRoot", "mpesaShortcode", "confirmRate", "reconcileAfterS", "adminChatId"]);
+  addSettingOptions(cmd, ["databaseUrl", "dataDir", "logLevel", "mpesaApiRoot", "mpesaShortcode", "confirmRate", "reconcileAfterS", "reconcileMaxAgeS", "adminChatId"]);
   cmd.action(async (opts: ReconcileOptions) => {
     process.exitCode = await reconcile(process.env, opts);
   });
@@ -39,7 +39,7 @@ export async function reconcile(env: Record<string, string | undefined>, opts: R
   const client = createStkQueryClient(config.confirm, { ratePerSecond: config.confirm.ratePerSecond });
   try {
     const report = await runReconcile({
-      db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: config.reconcile.afterMs,
+      db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: config.reconcile.afterMs, maxAgeMs: config.reconcile.maxAgeMs,
       since: opts.since ?? null, limit: opts.limit, dryRun: opts.dryRun === true,
     }).catch((e: unknown) => {
       throw new AppError("database", `reconcile could not read or write the payments in ${db.description}: ${reason(e)}`, {

@@ -84,5 +84,10 @@ export function parseReconcile(s: Validated): Result<Config["reconcile"]> {
   if (enabled && missing.length > 0) {
     return { ok: false, problems: [{ path: "MPESA_CB_RECONCILE (--reconcile)", message: `=on needs MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE and MPESA_PASSKEY (missing: ${missing.join(", ")}): copy them from your Daraja app, or set MPESA_CB_RECONCILE=off` }] };
   }
-  return { ok: true, value: { enabled, intervalMs: Number(s.reconcileIntervalS) * 1000, afterMs: Number(s.reconcileAfterS) * 1000 } };
+  const afterMs = Number(s.reconcileAfterS) * 1000;
+  const maxAgeMs = Number(s.reconcileMaxAgeS) * 1000;
+  if (maxAgeMs <= afterMs) {
+    return { ok: false, problems: [{ path: "MPESA_CB_RECONCILE_MAX_AGE_S (--reconcile-max-age-s)", message: `must be more than MPESA_CB_RECONCILE_AFTER_S (${s.reconcileAfterS}): no payment request could be asked about` }] };
+  }
+  return { ok: true, value: { enabled, intervalMs: Number(s.reconcileIntervalS) * 1000, afterMs, maxAgeMs } };
 }

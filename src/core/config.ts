@@ -38,7 +38,7 @@ export interface Config {
   c2b: { rules: ValidationRules; timeoutMs: number; fallback: "accept" | "reject" };
   results: { lowBalanceCents: number | null }; // null: no low-balance alerts
   retentionDays: number | null; // null: no daily purge inside serve
-  reconcile: { enabled: boolean; intervalMs: number; afterMs: number }; // src/core/reconcile/reconcile-settings.ts's ReconcileSettings
+  reconcile: { enabled: boolean; intervalMs: number; afterMs: number; maxAgeMs: number }; // src/core/reconcile/reconcile-settings.ts's ReconcileSettings
 }
 
 /** Every setting: its environment variable, its serve flag, its default. The README's table mirrors this. */
@@ -71,6 +71,7 @@ export const SETTINGS = {
   reconcile: { env: "MPESA_CB_RECONCILE", flag: "--reconcile", default: "off", type: "string", enum: ["off", "on"], describe: "serve asks Daraja every MPESA_CB_RECONCILE_INTERVAL_S about payments whose callback never came and records the answers (needs the four MPESA_* credentials)" },
   reconcileIntervalS: { env: "MPESA_CB_RECONCILE_INTERVAL_S", flag: "--reconcile-interval-s", default: 300, type: "integer", minimum: 10, maximum: 86400, describe: "seconds between two reconciliation passes inside serve" },
   reconcileAfterS: { env: "MPESA_CB_RECONCILE_AFTER_S", flag: "--reconcile-after-s", default: 120, type: "integer", minimum: 0, maximum: 86400, describe: "a payment request younger than this many seconds still waits for its callback (serve and reconcile)" },
+  reconcileMaxAgeS: { env: "MPESA_CB_RECONCILE_MAX_AGE_S", flag: "--reconcile-max-age-s", default: 259200, type: "integer", minimum: 3600, maximum: 7776000, describe: "a payment requested longer ago than this many seconds is no longer asked about: Daraja does not answer for it any more (serve and reconcile; reconcile --since overrides it)" },
   telegramBotToken: { env: "TELEGRAM_BOT_TOKEN", flag: "--telegram-bot-token", default: undefined, type: "string", secret: true, describe: "Telegram bot token (prefer the environment: flags show in ps); unset: notifications off" },
   adminChatId: { env: "ADMIN_CHAT_ID", flag: "--admin-chat-id", default: undefined, type: "string", pattern: "^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$", example: "ADMIN_CHAT_ID=123456789 or -1001234567890 or @payments_channel", describe: "Telegram chat that gets the admin alerts (a numeric id, or @channel)" },
   telegramApiRoot: { env: "TELEGRAM_API_ROOT", flag: "--telegram-api-root", default: "https://api.telegram.org", type: "string", pattern: "^https?://", example: "TELEGRAM_API_ROOT=https://api.telegram.org", describe: "Bot API root (tests and air-gapped sites point it elsewhere)" },

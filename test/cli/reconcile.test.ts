@@ -87,13 +87,15 @@ for (const dialect of await testDialects()) {
       expect(await b.counts()).toEqual(before);
     });
 
-    test("--limit and --since are honoured; MPESA_CB_RECONCILE_AFTER_S from the environment", async () => {
+    test("--limit and --since are honoured; MPESA_CB_RECONCILE_AFTER_S and _MAX_AGE_S from the environment", async () => {
       const old = await b.request(2 * 86_400_000);
       const recent = await b.request(60_000); // younger than the default 120 s
       const limited = JSON.parse((await reconcile(["--json", "--dry-run", "--limit", "1"])).stdout);
       expect(limited.items.map((i: { checkoutRequestId: string }) => i.checkoutRequestId)).toEqual([old]);
       const since = JSON.parse((await reconcile(["--json", "--dry-run", "--since", "24h"], { MPESA_CB_RECONCILE_AFTER_S: "30" })).stdout);
       expect(since.items.map((i: { checkoutRequestId: string }) => i.checkoutRequestId)).toEqual([recent]);
+      const young = JSON.parse((await reconcile(["--json", "--dry-run"], { MPESA_CB_RECONCILE_AFTER_S: "30", MPESA_CB_RECONCILE_MAX_AGE_S: "86400" })).stdout);
+      expect(young.items.map((i: { checkoutRequestId: string }) => i.checkoutRequestId)).toEqual([recent]); // the 2-day-old one is past the age
     });
   });
 }

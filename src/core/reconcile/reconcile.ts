@@ -35,7 +35,8 @@ export interface ReconcilePass {
   query(checkoutRequestId: string): Promise<StkQueryAnswer>;
   notify: NotifyTargets;
   afterMs: number;
-  since?: Date | null;
+  maxAgeMs: number; // a payment requested longer ago is not asked about (Daraja no longer answers for it)...
+  since?: Date | null; // ...unless `since` names an earlier time: only payments requested since then (default: maxAgeMs ago)
   limit?: number; // default 500
   dryRun?: boolean;
   onResult?: (item: ReconcileItem) => void; // each payment as it is settled, e.g. for metrics
@@ -44,7 +45,8 @@ export interface ReconcilePass {
 export const DEFAULT_LIMIT = 500;
 
 export async function runReconcile(p: ReconcilePass): Promise<ReconcileReport> {
-  const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since: p.since ?? null, limit: p.limit ?? DEFAULT_LIMIT });
+  const since = p.since ?? new Date(Date.now() - p.maxAgeMs);
+  const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since, limit: p.limit ?? DEFAULT_LIMIT });
   const items: ReconcileItem[] = [];
   let failures = 0; // in a row: Daraja is down or the credentials are wrong, and each further query would wait too
   // One after the other: the query client paces calls anyway, and a pass stays gentle on the database.

@@ -45,7 +45,7 @@ export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
       o.onQuery?.(answer.kind);
       return answer;
     };
-    const report = await runReconcile({ db: o.db, query, notify: o.notify, afterMs: o.config.reconcile.afterMs, onResult: o.onResult });
+    const report = await runReconcile({ db: o.db, query, notify: o.notify, afterMs: o.config.reconcile.afterMs, maxAgeMs: o.config.reconcile.maxAgeMs, onResult: o.onResult });
     logReport(o.logger, report);
     return report;
   };

@@ -35,7 +35,7 @@ for (const dialect of await testDialects()) {
         `INSERT INTO payment_requests (user_id, checkout_request_id, phone_number, amount, account_reference, created_at)
          VALUES ((SELECT id FROM users WHERE telegram_chat_id = ?), ?, '254700000009', 250.00, 'ORDER-7', ?)`,
         { replacements: [PAYER, id, toSqlUtc(new Date(Date.now() - 600_000))] });
-      const report = await runReconcile({ db: bench.db, query: (x) => client.query(x), notify: { adminChatId: ADMIN_CHAT, receipts: true }, afterMs: 120_000 });
+      const report = await runReconcile({ db: bench.db, query: (x) => client.query(x), notify: { adminChatId: ADMIN_CHAT, receipts: true }, afterMs: 120_000, maxAgeMs: 86_400_000 });
       expect(report.recovered).toBe(1);
       await bench.startNotifier();
       const rows = await bench.settle(2);

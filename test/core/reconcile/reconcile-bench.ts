@@ -19,6 +19,7 @@ export const ADMIN = "-100777001";
 export const PAYER = "777000111"; // the user who asked for every payment request below
 export const NOTIFY: NotifyTargets = { adminChatId: ADMIN, receipts: true };
 export const AFTER_MS = 120_000;
+export const MAX_AGE_MS = 7 * 86_400_000;
 
 export class ReconcileBench {
   private constructor(readonly cdb: ConfirmDb, readonly fake: FakeDaraja, readonly client: StkQueryClient) {}
@@ -68,7 +69,7 @@ export class ReconcileBench {
   }
 
   pass(o: Partial<ReconcilePass> = {}): Promise<ReconcileReport> {
-    return runReconcile({ db: this.db, query: (id) => this.client.query(id), notify: NOTIFY, afterMs: AFTER_MS, ...o });
+    return runReconcile({ db: this.db, query: (id) => this.client.query(id), notify: NOTIFY, afterMs: AFTER_MS, maxAgeMs: MAX_AGE_MS, ...o });
   }
 
   async payment(id: string): Promise<Record<string, unknown> | undefined> {

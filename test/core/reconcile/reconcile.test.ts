@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "../../../src/core/store/database.ts
 import { GIVE_UP_AFTER } from "../../../src/core/reconcile/reconcile.ts";
 import { failure, success, uniqueId } from "../../support/callbacks.ts";
 import { testDialects } from "../../support/databases.ts";
-import { ADMIN, PAYER, ReconcileBench } from "./reconcile-bench.ts";
+import { ADMIN, MAX_AGE_MS, PAYER, ReconcileBench } from "./reconcile-bench.ts";
 
 setDefaultTimeout(30_000);
 
@@ -164,6 +164,20 @@ for (const dialect of await testDialects()) {
       expect(await b.payment(id)).toMatchObject({ status: "Cancelled", result_code: "1032", conflict_count: 1, last_conflict_code: "0" });
       expect((await b.logs(id)).map((l) => [l.route, l.outcome])).toEqual([["/mpesa/callback", "new"], ["reconcile", "conflict"]]);
       expect((await b.notifications(id)).map((n) => `${n.kind} ${n.event_key}`)).toEqual(["admin status:Cancelled", "conflict conflict:1"]);
+    });
+
+    test("a payment requested longer ago than the maximum age is no longer asked about, so it cannot fail every pass; --since still reaches it", async () => {
+      const tooOld = await b.request(MAX_AGE_MS + 3_600_000);
+      const oldUnknown = uniqueId("ws_CO_RECUNK");
+      await b.storedPayment(oldUnknown, "Unknown", { ageMs: MAX_AGE_MS + 3_600_000 });
+      const recent = await b.request(600_000);
+      b.fake.script(tooOld, "success");
+      const report = await b.pass();
+      expect(report.items.map((i) => i.checkoutRequestId)).toEqual([recent]);
+      expect(b.fake.queriesFor(tooOld)).toHaveLength(0);
+      expect(b.fake.queriesFor(oldUnknown)).toHaveLength(0);
+      const reached = await b.pass({ since: new Date(Date.now() - MAX_AGE_MS - 7_200_000), dryRun: true });
+      expect(reached.items.map((i) => i.checkoutRequestId).sort()).toEqual([tooOld, oldUnknown].sort());
     });
 
     test("the conflict alert shows what Daraja answered beside what is stored, not the stored outcome twice", async () => {

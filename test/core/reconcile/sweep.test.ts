@@ -15,7 +15,7 @@ for (const dialect of await testDialects()) {
     let b: ReconcileBench;
     const config = (enabled: boolean, intervalMs = 60_000): SweepConfig => ({
       confirm: { apiRoot: b.fake.apiRoot, ...b.fake.creds, shortcode: "600999", passkey: "fake-passkey-sweep", ratePerSecond: 1000 },
-      reconcile: { enabled, intervalMs, afterMs: AFTER_MS },
+      reconcile: { enabled, intervalMs, afterMs: AFTER_MS, maxAgeMs: 86_400_000 },
     });
     beforeAll(async () => {
       b = await ReconcileBench.open(dialect);
