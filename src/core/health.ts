@@ -13,7 +13,7 @@ export interface HealthReport {
   service: "mpesa-cb";
   version: string;
   uptimeSeconds: number;
-  database: { status: "up" | "down"; dialect: string; latencyMs?: number; error?: string };
+  database: { status: "up" | "down"; dialect: string; node?: string; latencyMs?: number; error?: string }; // node: the MySQL host:port in use
   callbacks?: Record<string, number>; // outcomes since start, in all
   families?: Record<string, Record<string, number>>; // the same, by callback family (stk, c2b-confirmation, …)
   spool?: { depth: number; oldestAgeSeconds: number | null; writable: boolean; error?: string };
@@ -86,12 +86,14 @@ async function countUnreviewed(db: Database): Promise<{ quarantined: number } | 
 
 async function checkDatabase(db: Database, timeoutMs: number): Promise<HealthReport["database"]> {
   const started = performance.now();
+  // With several nodes in DATABASE_URL, which one the pool uses now (after the check: a failed check may move it).
+  const node = () => (db.dialect === "mysql" && db.currentHost ? { node: db.currentHost() } : {});
   try {
     // A real query on a real table: a missing schema is as unhealthy as a missing server.
     const query = db.sequelize.query("SELECT COUNT(*) AS n FROM schema_migrations");
     await withTimeout(query, timeoutMs);
-    return { status: "up", dialect: db.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    return { status: "up", dialect: db.dialect, ...node(), latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (e) {
-    return { status: "down", dialect: db.dialect, error: reason(e) };
+    return { status: "down", dialect: db.dialect, ...node(), error: reason(e) };
   }
 }

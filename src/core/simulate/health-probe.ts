@@ -34,13 +34,13 @@ export function classifyReport(report: Report, checked: string): HealthProbe {
   return { state, checked, summary: describeParts(report), report };
 }
 
-/** "database up (sqlite, 0.4 ms)" for every part that reports a status, e.g. database, notifications. */
+/** "database up (sqlite, 0.4 ms)" or "database up (mysql, db2:3306, 0.8 ms)" for every part that reports a status, e.g. database, notifications. */
 function describeParts(report: Report): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(report)) {
     if (typeof value !== "object" || value === null || typeof (value as Report).status !== "string") continue;
     const part = value as Report;
-    const facts = [part.dialect, typeof part.latencyMs === "number" ? `${part.latencyMs} ms` : undefined].filter((f) => typeof f === "string");
+    const facts = [part.dialect, part.node, typeof part.latencyMs === "number" ? `${part.latencyMs} ms` : undefined].filter((f) => typeof f === "string");
     const error = typeof part.error === "string" ? `: ${part.error}` : "";
     parts.push(`${name} ${String(part.status)}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}${error}`);
   }

@@ -320,7 +320,7 @@ describe.if(await mysqlAvailable())("serve with two database nodes, under a stre
         await waitFor(() => stream.result.acked.length >= 50, { what: "callbacks acknowledged before the fault" });
         nodes[0]?.[fault]();
         const result = await stream.done;
-        let health: { status: string; spool: { depth: number }; callbacks: { spooled: number } } | undefined;
+        let health: { status: string; database: { node?: string }; spool: { depth: number }; callbacks: { spooled: number } } | undefined;
         await waitFor(async () => {
           health = (await fetch(`${service.url}/health`).then((r) => r.json())) as typeof health;
           return health?.status === "healthy" && health.spool.depth === 0;
@@ -337,6 +337,7 @@ describe.if(await mysqlAvailable())("serve with two database nodes, under a stre
         expect(doubled).toBe(0);
         expect(Object.keys(result.statuses)).toEqual(["200"]); // no 503, no 500, no client timeout
         expect(service.db.currentHost?.()).toBe(`127.0.0.1:${nodes[1]?.port}`);
+        expect(health?.database.node).toBe(`127.0.0.1:${nodes[1]?.port}`); // /health says which node serves
       } finally {
         await service.stop();
         for (const n of nodes) n.stop();
