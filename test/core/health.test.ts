@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHealthCheck } from "../../src/core/health.ts";
+import { createHealthCheck, VERDICT_WINDOW } from "../../src/core/health.ts";
 import { classifyReport } from "../../src/core/simulate/health-probe.ts";
 import { Spool } from "../../src/core/spool/spool.ts";
 import { openDatabase, type Database } from "../../src/core/store/database.ts";
@@ -55,5 +55,24 @@ describe.each(await testDialects())("health report on %s", (dialect) => {
     if (mark === undefined) throw new Error("the README lost its review statement");
     await db.sequelize.query(mark);
     expect((await check()).status).toBe("healthy");
+  });
+
+  test("verdicts are counted among the latest payments only: bounded however big the table, an old mismatch drops out", async () => {
+    await db.sequelize.query("DELETE FROM callback_logs");
+    await db.sequelize.query("DELETE FROM transactions");
+    const run = uniqueId("ws_CO_HV");
+    const insert = async (from: number, count: number, verdict: string | null) => {
+      for (let i = from; i < from + count; i += 1000) {
+        const rows = Array.from({ length: Math.min(1000, from + count - i) }, (_, k) => `('${run}${i + k}', 'Success', '0', ${verdict === null ? "NULL" : `'${verdict}'`})`);
+        await db.sequelize.query(`INSERT INTO transactions (checkout_request_id, status, result_code, verdict) VALUES ${rows.join(",")}`);
+      }
+    };
+    await insert(0, 5, "mismatch"); // the oldest
+    await insert(5, 10, "unsolicited");
+    const check = createHealthCheck({ db, version: "test" });
+    expect((await check()).verdicts).toEqual({ mismatch: 5, unsolicited: 10 });
+    await insert(15, VERDICT_WINDOW - 10, "matched"); // the five mismatches and two unsolicited fall out of the window
+    await insert(VERDICT_WINDOW + 5, 2, null); // a failure has no verdict, but is one of the latest payments
+    expect((await check()).verdicts).toEqual({ unsolicited: 8, matched: VERDICT_WINDOW - 10 });
   });
 });
