@@ -29,6 +29,8 @@ type Row = Record<string, unknown>;
 
 // Requests without a final callback (no row, or Pending/Unknown), then Unknowns and Pendings with no request of ours.
 // Newest first: a request Daraja no longer answers for stays unresolved, and must not starve the recent ones.
+// `since` (always given by a pass: the maximum age) makes both halves range reads, on ix_payment_requests_created_at
+// and ix_transactions_status (011_reconcile_indexes).
 function candidatesSql(db: Database, since: boolean, limit: number): string {
   const cutoff = utcPlusSql(db.dialect);
   const from = since ? " AND pr.created_at >= ?" : "";
@@ -45,12 +47,16 @@ function candidatesSql(db: Database, since: boolean, limit: number): string {
     ORDER BY at DESC, checkout_request_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
-export async function findCandidates(db: Database, q: CandidateQuery): Promise<Candidate[]> {
+/** The statement findCandidates runs, with its values (for its query plan in tests). */
+export function candidatesQuery(db: Database, q: CandidateQuery): { sql: string; replacements: unknown[] } {
   const ago = plusValue(db.dialect, -Math.max(0, q.afterMs));
   const since = q.since === null ? [] : [toSqlUtc(q.since)];
-  const rows = await db.sequelize.query<Row>(candidatesSql(db, q.since !== null, q.limit), {
-    type: QueryTypes.SELECT, replacements: [ago, ...since, ago, ...since],
-  });
+  return { sql: candidatesSql(db, q.since !== null, q.limit), replacements: [ago, ...since, ago, ...since] };
+}
+
+export async function findCandidates(db: Database, q: CandidateQuery): Promise<Candidate[]> {
+  const { sql, replacements } = candidatesQuery(db, q);
+  const rows = await db.sequelize.query<Row>(sql, { type: QueryTypes.SELECT, replacements });
   return rows.map((r) => ({
     checkoutRequestId: String(r.checkout_request_id), storedStatus: r.status == null ? null : String(r.status),
     requestedAt: r.at == null ? null : asUtc(r.at), amountCents: parseAmountToCents(r.amount),

@@ -10,6 +10,7 @@ import mysql007 from "../../../sql/mysql/007_transaction_date_utc.sql" with { ty
 import mysql008 from "../../../sql/mysql/008_c2b.sql" with { type: "text" };
 import mysql009 from "../../../sql/mysql/009_quarantine_review.sql" with { type: "text" };
 import mysql010 from "../../../sql/mysql/010_results.sql" with { type: "text" };
+import mysql011 from "../../../sql/mysql/011_reconcile_indexes.sql" with { type: "text" };
 import sqlite001 from "../../../sql/sqlite/001_initial.sql" with { type: "text" };
 import sqlite002 from "../../../sql/sqlite/002_outbox.sql" with { type: "text" };
 import sqlite003 from "../../../sql/sqlite/003_request_ids.sql" with { type: "text" };
@@ -19,6 +20,7 @@ import sqlite006 from "../../../sql/sqlite/006_transaction_date_utc.sql" with { 
 import sqlite007 from "../../../sql/sqlite/007_c2b.sql" with { type: "text" };
 import sqlite008 from "../../../sql/sqlite/008_quarantine_review.sql" with { type: "text" };
 import sqlite009 from "../../../sql/sqlite/009_results.sql" with { type: "text" };
+import sqlite010 from "../../../sql/sqlite/010_reconcile_indexes.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -41,6 +43,7 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
     { version: 8, name: "008_c2b", sql: mysql008 },
     { version: 9, name: "009_quarantine_review", sql: mysql009 },
     { version: 10, name: "010_results", sql: mysql010 },
+    { version: 11, name: "011_reconcile_indexes", sql: mysql011 },
   ],
   sqlite: [
     { version: 1, name: "001_initial", sql: sqlite001 },
@@ -52,6 +55,7 @@ export const MIGRATIONS: Record<Dialect, readonly Migration[]> = {
     { version: 7, name: "007_c2b", sql: sqlite007 },
     { version: 8, name: "008_quarantine_review", sql: sqlite008 },
     { version: 9, name: "009_results", sql: sqlite009 },
+    { version: 10, name: "010_reconcile_indexes", sql: sqlite010 },
   ],
 };
 
