@@ -6,6 +6,7 @@ interface Pair {
   client: Socket<Pair>;
   upstream?: Socket<Pair>;
   toUpstream: Buffer[];
+  unread: Buffer; // the client's bytes not yet read as whole MySQL packets
 }
 
 export interface TcpProxy {
@@ -13,6 +14,22 @@ export interface TcpProxy {
   cut(): void; // drop every connection and refuse new ones
   restore(): void;
   stop(): void;
+  /** The text of every query command (COM_QUERY) clients sent through, in order: one per round trip. */
+  readonly queries: string[];
+}
+
+const COM_QUERY = 0x03;
+
+// MySQL packets: a 3-byte length, a sequence number, the payload. A command starts an exchange: sequence 0.
+function readCommands(pair: Pair, chunk: Buffer, queries: string[]): void {
+  let buf = pair.unread.length === 0 ? chunk : Buffer.concat([pair.unread, chunk]);
+  while (buf.length >= 4) {
+    const length = buf[0]! | (buf[1]! << 8) | (buf[2]! << 16);
+    if (buf.length < 4 + length) break;
+    if (buf[3] === 0 && buf[4] === COM_QUERY) queries.push(buf.subarray(5, 4 + length).toString());
+    buf = buf.subarray(4 + length);
+  }
+  pair.unread = Buffer.from(buf);
 }
 
 function write(socket: Socket<Pair>, queue: Buffer[], data: Buffer): void {
@@ -35,13 +52,14 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
   let listener: TCPSocketListener<Pair> | undefined;
   let port = 0;
   const fromUpstream = new WeakMap<Pair, Buffer[]>();
+  const queries: string[] = [];
 
   const listen = () => {
     listener = Bun.listen<Pair>({
       hostname: "127.0.0.1", port,
       socket: {
         open(client) {
-          const pair: Pair = { client, toUpstream: [] };
+          const pair: Pair = { client, toUpstream: [], unread: Buffer.alloc(0) };
           client.data = pair;
           pairs.add(pair);
           fromUpstream.set(pair, []);
@@ -58,6 +76,7 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
         },
         data(client, chunk) {
           const pair = client.data;
+          readCommands(pair, Buffer.from(chunk), queries);
           if (pair.upstream) write(pair.upstream, pair.toUpstream, Buffer.from(chunk));
           else pair.toUpstream.push(Buffer.from(chunk));
         },
@@ -78,5 +97,5 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
     }
     pairs.clear();
   };
-  return { get port() { return port; }, cut, restore: listen, stop: cut };
+  return { get port() { return port; }, cut, restore: listen, stop: cut, queries };
 }

@@ -1,7 +1,7 @@
 // Writes C2B confirmations: one row per TransID (a repeat is a duplicate), linked to the STK payment that holds the
 // same receipt, with the admin alert and the payer's receipt queued in the same transaction (DESIGN.md promise 5).
 import type { Database } from "./database.ts";
-import { onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { c2bStatus, insertC2bSql, insertC2bValues, selectC2bSql, selectRejectedSql, selectStkByReceiptSql, type C2bInsert } from "./c2b-sql.ts";
@@ -40,8 +40,8 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
     });
   }
 
-  // MySQL: three round trips on one connection — the transaction opened with every read (the batch's payments locked,
-  // their STK twins, refused validations, the payers), every write, the COMMIT. Text protocol, as the STK store: a
+  // MySQL: two round trips on one connection — the transaction opened with every read (the batch's payments locked,
+  // their STK twins, refused validations, the payers), then every write and the COMMIT (runScript). Text protocol, as the STK store: a
   // prepared statement per IN-list length cost a PREPARE round trip for most batches.
   async function writeScript(items: readonly Item[]): Promise<string[]> {
     const keys = keysOf(items);
@@ -55,8 +55,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
       const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
       const byHash = paid.some(isHashed) ? await hashes.get(run) : new Map<string, string>();
       const payers = payerChats(paid, payerLookup === null ? [] : (rows.at(-1) ?? []), byHash);
-      await runScript(query, writeStatements(items, planned, payers), galera);
-      await query("COMMIT", []);
+      await runScript(query, [...writeStatements(items, planned, payers), COMMIT], galera);
       return planned.outcomes;
     });
   }

@@ -1,5 +1,5 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { onScriptConnection, runScript, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -74,18 +74,15 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     });
   }
 
-  // MySQL, when every payment in the batch is new (the usual case): the whole transaction in one round trip, and the
-  // COMMIT in a second.
+  // MySQL, when every payment in the batch is new (the usual case): the whole transaction, COMMIT included, in one
+  // round trip (runScript; a statement at a time on Galera).
   // A payment that exists already fails the insert on its unique key (null: the batch takes writeOverStored).
   // Over no stored payments every write is an insert, whose verdict its INSERT sets: there is nothing to cross-check.
   async function writeAllNew(items: readonly IngestItem[]): Promise<ItemOutcome[] | null> {
     const plan = planBatch(items, new Map());
     const statements = writeStatements(items, plan, NONE_REFUSED);
     try {
-      await onScriptConnection(sequelize, async (query) => {
-        await runWrites(query, statements, { begin: true });
-        await query("COMMIT", []); // its own query: see runWrites
-      });
+      await onScriptConnection(sequelize, (query) => runWrites(query, statements, { begin: true }));
       return plan.outcomes;
     } catch (e) {
       if (classifyFailure(e) === "conflict") return null;
@@ -93,8 +90,8 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
     }
   }
 
-  // MySQL, a batch that meets stored payments (duplicates, updates, conflicts): three round trips on one connection —
-  // its stored payments read and locked, every write, the COMMIT.
+  // MySQL, a batch that meets stored payments (duplicates, updates, conflicts): two round trips on one connection —
+  // its stored payments read and locked, then every write and the COMMIT.
   async function writeOverStored(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
     const keys = keysOf(items);
     return onScriptConnection(sequelize, async (query) => {
@@ -104,15 +101,14 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
       const plan = planBatch(items, storedOf(rows));
       const statements = writeStatements(items, plan, NONE_REFUSED);
       await runWrites(query, statements);
-      await query("COMMIT", []);
       return plan.outcomes;
     });
   }
 
-  // A batch's writes (runScript: one round trip, or a statement at a time on Galera). COMMIT is always a query of its
-  // own. With `begin`, the transaction is opened in the same round trip.
+  // A batch's writes and the COMMIT (runScript: one round trip, or a statement at a time on Galera). With `begin`, the
+  // transaction is opened in the same round trip.
   async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[], o: { begin?: boolean } = {}): Promise<void> {
-    await runScript(query, [...(o.begin ? [{ sql: "START TRANSACTION", values: [] }] : []), ...statements], db.galera === true);
+    await runScript(query, [...(o.begin ? [{ sql: "START TRANSACTION", values: [] }] : []), ...statements, COMMIT], db.galera === true);
   }
 
   // Keys this store committed lately: a batch repeating one skips the all-new try that would fail on it.

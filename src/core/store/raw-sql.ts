@@ -76,11 +76,17 @@ export interface SqlStatement {
   values: unknown[];
 }
 
+/** The last statement of a script that ends its transaction (see runScript). */
+export const COMMIT: SqlStatement = { sql: "COMMIT", values: [] };
+
 /**
  * Runs statements on a script connection and returns each one's result. On a single MySQL server: one round trip.
  * On a Galera node: one statement per query, because there a transaction that another node's write rolled back
  * (brute-force abort) was reported as a success inside a multi-statement query — acknowledged callbacks lost
  * (test/cluster found it); a statement of its own gets the 1213, and the batch is tried again.
+ * A script may end with COMMIT: on a single server a statement that fails stops the script before it (the caller's
+ * ROLLBACK then ends the transaction), so the commit and the batch's writes share one round trip; on Galera it is a
+ * query of its own, as every statement is there.
  */
 export async function runScript(query: ScriptQuery, statements: readonly SqlStatement[], galera: boolean): Promise<unknown[]> {
   if (statements.length === 0) return [];

@@ -2,7 +2,7 @@
 // and key under the state rules, the balances they report, the B2C verdict, the low-balance state, and the callback
 // log and outbox rows, all in one transaction per batch (DESIGN.md promises 2, 3 and 5).
 import type { Database } from "./database.ts";
-import { onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { resultKey, type DarajaResult } from "../daraja/result/parse-result.ts";
@@ -47,19 +47,18 @@ export function createResultStore(db: Database, options: ResultStoreOptions = {}
   }
 
   // MySQL: text protocol on one connection, as the STK and C2B stores: the reads a round trip each (the rows locked),
-  // every write in one round trip (runScript: a statement at a time on Galera), the COMMIT.
+  // every write and the COMMIT in one round trip (runScript: a statement at a time on Galera).
   async function writeScript(items: readonly Item[]): Promise<ResultOutcome[]> {
     return onScriptConnection(db.sequelize, async (query) => {
       const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
       await query("START TRANSACTION", []);
-      const outcomes = await writeWith(run, async (statements) => void (await runScript(query, statements, galera)), items);
-      await query("COMMIT", []);
-      return outcomes;
+      return writeWith(run, async (statements) => void (await runScript(query, [...statements, COMMIT], galera)), items);
     });
   }
 
   // One batch inside an open transaction: what is stored (locked on MySQL), the plan, the B2C verdicts, the
-  // low-balance state, then every write: the rows, their balances, the log rows, the alerts.
+  // low-balance state, then every write: the rows, their balances, the log rows, the alerts. `writeAll` is called once,
+  // last: on MySQL it also commits.
   async function writeWith(run: Run, writeAll: (statements: SqlStatement[]) => Promise<void>, items: readonly Item[]): Promise<ResultOutcome[]> {
     const plan = planResults(items, await lookUp(run, items, db.dialect === "mysql"));
     const writes = [...plan.writes.values()];

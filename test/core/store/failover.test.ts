@@ -220,13 +220,16 @@ describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind 
     const store = createCallbackStore(d);
     const id = uniqueId("ws_CO_ZOMBIE");
     const cb = success(id, `Z${id.slice(-9)}`, 1500);
-    // The batch's INSERTs reach the server through db1, which then hangs before the COMMIT: the server keeps that
-    // transaction open, holding the new row's unique key, as it would for a client behind a dead network.
-    nodes[0]?.hangAfter("INSERT INTO transactions");
+    await d.sequelize.query("INSERT INTO transactions (checkout_request_id, status) VALUES (?, 'Pending')", { replacements: [id] });
+    // The batch meets its stored payment (Pending), so it reads and locks that row first: START TRANSACTION and the
+    // SELECT … FOR UPDATE reach the server through db1, which then hangs. The server keeps that transaction open,
+    // holding the row, as it would for a client behind a dead network. (A hang after the writes leaves nothing open:
+    // on a single server the COMMIT travels with them.)
+    nodes[0]?.hangAfter("FOR UPDATE");
     const first = await store.writeBatch([item(cb)]).then(() => "stored", spooledOrWhy);
     expect(first).toBe("spooled");
     expect(d.currentHost?.()).toBe(node2);
-    // Through db2 the same key waits on that lock: lock waits of LOCK_WAIT_S, tried again, then spooled (never
+    // Through db2 the same row waits on that lock: lock waits of LOCK_WAIT_S, tried again, then spooled (never
     // quarantined), until MariaDB ends the abandoned transaction after IDLE_TRANSACTION_S.
     const started = performance.now();
     const attempts: string[] = [];
@@ -235,14 +238,14 @@ describe.if(await mysqlAvailable())("failover between two nodes (MariaDB behind 
       attempts.push(await store.writeBatch([item(cb)]).then((o) => o.join(), spooledOrWhy));
     }
     const waited = performance.now() - started;
-    expect(attempts.at(-1)).toBe("new"); // the abandoned INSERT was rolled back: this is the payment's first row
+    expect(attempts.at(-1)).toBe("new"); // the Pending row became the success: its first outcome
     expect(attempts.slice(0, -1).every((a) => a === "spooled")).toBe(true);
-    // The key was held until the server ended the abandoned transaction, IDLE_TRANSACTION_S after its last statement
+    // The row was held until the server ended the abandoned transaction, IDLE_TRANSACTION_S after its last statement
     // (a query timeout, 4 s or more under load, before `started`), and not much longer; unheld, this takes milliseconds.
     expect(waited).toBeGreaterThan((IDLE_TRANSACTION_S - 10) * 1000);
     expect(waited).toBeLessThan((IDLE_TRANSACTION_S + 15) * 1000);
-    const [row] = await d.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE checkout_request_id = ?", { replacements: [id], type: QueryTypes.SELECT });
-    expect(Number(row?.n)).toBe(1);
+    const [row] = await d.sequelize.query<{ n: number; status: string }>("SELECT COUNT(*) AS n, MAX(status) AS status FROM transactions WHERE checkout_request_id = ?", { replacements: [id], type: QueryTypes.SELECT });
+    expect([Number(row?.n), row?.status]).toEqual([1, "Success"]);
   }, (IDLE_TRANSACTION_S + 60) * 1000);
 
   test("a key locked by another transaction for longer than every retry: the batch is unavailable (spooled), not quarantined", async () => {
