@@ -4,6 +4,7 @@ import type { ConsolaInstance } from "consola";
 import type { Database } from "../store/database.ts";
 import { purgePersonalData, type PurgeReport } from "./purge.ts";
 import { describePurge } from "./purge-text.ts";
+import { startPeriodic } from "../periodic.ts";
 
 export interface RetentionOptions {
   db: Database;
@@ -22,7 +23,6 @@ export interface Retention {
 
 export function startRetention(o: RetentionOptions): Retention {
   let stopped = false;
-  let running: Promise<PurgeReport | null> = Promise.resolve(null);
 
   async function purge(): Promise<PurgeReport | null> {
     if (stopped) return null;
@@ -31,25 +31,17 @@ export function startRetention(o: RetentionOptions): Retention {
       if (report.total > 0) o.logger.info(`retention (${o.days} days): ${describePurge(report)}`);
       else o.logger.debug(`retention (${o.days} days): nothing older than ${report.cutoff} left to purge`);
       return report;
-    } catch (e) {
+    } catch (e) { // logged, not thrown: runOnce() answers null, and the timer tries again the next day
       o.logger.warn(`retention (${o.days} days) failed, trying again in a day: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     }
   }
-  const runOnce = () => (running = running.then(purge));
-
-  let timer: ReturnType<typeof setTimeout> = setTimeout(function tick() {
-    void runOnce().finally(() => {
-      if (!stopped) timer = setTimeout(tick, o.intervalMs ?? 86_400_000);
-    });
-  }, o.firstDelayMs ?? 600_000);
-
+  const runs = startPeriodic({ run: purge, firstDelayMs: o.firstDelayMs ?? 600_000, intervalMs: o.intervalMs ?? 86_400_000, loop: true, onError: () => {} }); // purge never rejects
   return {
-    runOnce,
-    async stop() {
+    runOnce: runs.runOnce,
+    stop() {
       stopped = true;
-      clearTimeout(timer);
-      await running;
+      return runs.stop();
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Database } from "../store/database.ts";
 import { reason } from "../store/database.ts";
 import type { NotifyTargets } from "../notify/notification-plan.ts";
 import { createStkQueryClient, type DarajaCredentials, type StkQueryAnswer } from "../daraja-api/stk-query.ts";
-import { createNap } from "../nap.ts";
+import { startPeriodic } from "../periodic.ts";
 import { runReconcile, type ReconcileItem, type ReconcileReport } from "./reconcile.ts";
 import type { ReconcileSettings } from "./reconcile-settings.ts";
 
@@ -49,32 +49,16 @@ export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
     logReport(o.logger, report);
     return report;
   };
-  let chain: Promise<unknown> = Promise.resolve(); // passes run one after the other, never two at once
-  const pass = (): Promise<ReconcileReport> => {
-    const run = chain.then(once);
-    chain = run.catch(() => {});
-    return run;
-  };
-  let stopping = false;
-  const nap = createNap();
-  async function loop(): Promise<void> {
-    await nap.sleep(o.firstDelayMs ?? 30_000);
-    while (!stopping) {
-      await pass().catch((e: unknown) => o.logger.warn(`reconcile: cannot read or update the payments: ${reason(e)}`));
-      if (!stopping) await nap.sleep(o.config.reconcile.intervalMs);
-    }
-  }
-  const running = o.loop ?? o.config.reconcile.enabled ? loop() : Promise.resolve();
+  // Passes run one after the other, never two at once.
+  const passes = startPeriodic({
+    run: once, firstDelayMs: o.firstDelayMs ?? 30_000, intervalMs: o.config.reconcile.intervalMs, loop: o.loop ?? o.config.reconcile.enabled,
+    onError: (e) => o.logger.warn(`reconcile: cannot read or update the payments: ${reason(e)}`),
+  });
   let stopped: Promise<void> | null = null;
   return {
-    runOnce: pass,
+    runOnce: passes.runOnce,
     stop() {
-      stopping = true;
-      nap.wake();
-      stopped ??= running.then(async () => {
-        await chain;
-        await client.close();
-      });
+      stopped ??= passes.stop().then(() => client.close());
       return stopped;
     },
   };
