@@ -1,5 +1,6 @@
 // Writes C2B confirmations: one row per TransID (a repeat is a duplicate), linked to the STK payment that holds the
 // same receipt, with the admin alert and the payer's receipt queued in the same transaction (DESIGN.md promise 5).
+import { QueryTypes } from "sequelize";
 import type { Database } from "./database.ts";
 import { COMMIT, onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -13,6 +14,7 @@ import type { FamilyStore } from "../ingest/ingest.ts";
 import { NOTIFICATIONS_OFF, type NotifyTargets } from "../notify/notification-plan.ts";
 
 type Item = IngestItem<C2bPayment>;
+const NO_HASHES: ReadonlyMap<string, string> = new Map();
 type Run = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /** new: a payment; linked: the same receipt as an STK payment (one payment); duplicate: a repeat; rejected: 400. */
@@ -20,13 +22,17 @@ export type C2bOutcome = "new" | "linked" | "duplicate" | "rejected" | "quaranti
 
 export function createC2bStore(db: Database, options: { notify?: NotifyTargets } = {}): FamilyStore {
   const targets = options.notify ?? NOTIFICATIONS_OFF;
-  const hashes = new HashedPhones();
+  const hashes = new HashedPhones((sql, values) => db.sequelize.query<Record<string, unknown>>(sql, { replacements: values, type: QueryTypes.SELECT }));
+  // The payers of hashed MSISDNs, read before a batch's transaction opens (HashedPhones): only when receipts go out.
+  const hashedPayers = (items: readonly Item[]): Promise<ReadonlyMap<string, string>> =>
+    wantsReceipts && items.some((i) => i.parsed.ok && c2bStatus(i.parsed.value) === "Paid" && isHashed(i.parsed.value)) ? hashes.get() : Promise.resolve(NO_HASHES);
   const txOptions = txOptionsFor(db);
   const galera = db.galera === true;
   const wantsReceipts = targets.receipts; // the payers are looked up only when they get receipts
 
   // SQLite: through sequelize, a statement at a time.
   async function writeOnce(items: readonly Item[]): Promise<string[]> {
+    const byHash = await hashedPayers(items);
     return db.sequelize.transaction(txOptions, async (tx) => {
       const run: Run = (sql, values) => runSql(db.dialect, tx, sql, values);
       const keys = keysOf(items);
@@ -34,7 +40,7 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
       for (const st of keys.length === 0 ? [] : readStatements(keys, false)) reads.push(await run(st.sql, st.values));
       const planned = plan(items, knownFrom(reads));
       const paid = paidOf(planned.inserts);
-      const payers = wantsReceipts && paid.length > 0 ? await findPayerChats(run, paid, hashes) : new Map<string, string>();
+      const payers = wantsReceipts && paid.length > 0 ? await findPayerChats(run, paid, byHash) : new Map<string, string>();
       for (const st of writeStatements(items, planned, payers)) await run(st.sql, st.values);
       return planned.outcomes;
     });
@@ -46,14 +52,13 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   async function writeScript(items: readonly Item[]): Promise<string[]> {
     const keys = keysOf(items);
     const payerLookup = wantsReceipts ? plainPayerLookup(items.flatMap((i) => (i.parsed.ok && c2bStatus(i.parsed.value) === "Paid" ? [i.parsed.value] : []))) : null;
+    const byHash = await hashedPayers(items);
     return onScriptConnection(db.sequelize, async (query) => {
       const reads = [...(keys.length === 0 ? [] : readStatements(keys, true)), ...(payerLookup === null ? [] : [payerLookup])];
       const results = await runScript(query, [{ sql: "START TRANSACTION", values: [] }, ...reads], galera);
       const rows = results.slice(1) as Record<string, unknown>[][];
       const planned = plan(items, knownFrom(keys.length === 0 ? [] : rows.slice(0, 3)));
       const paid = paidOf(planned.inserts);
-      const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
-      const byHash = paid.some(isHashed) ? await hashes.get(run) : new Map<string, string>();
       const payers = payerChats(paid, payerLookup === null ? [] : (rows.at(-1) ?? []), byHash);
       await runScript(query, [...writeStatements(items, planned, payers), COMMIT], galera);
       return planned.outcomes;

@@ -1,7 +1,8 @@
 // What a batch costs in round trips to a single MySQL server, counted at a TCP proxy between the stores and MariaDB
 // (each query command is a round trip): a batch of new payments is one (START TRANSACTION, every write, COMMIT), a
 // batch that meets stored payments two (its rows read and locked; every write and the COMMIT), and the committed
-// rows are there for every other connection. A COMMIT of its own would be one more round trip per batch.
+// rows are there for every other connection. A COMMIT of its own would be one more round trip per batch. Reading every
+// user's number for hashed MSISDNs happens before a C2B batch's transaction, not while it holds its rows.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
 import { openDatabase, type Database } from "../../../src/core/store/database.ts";
@@ -79,6 +80,21 @@ describe.if(await mysqlAvailable())("round trips of a batch on a single MySQL se
     expect(queries[0]).toStartWith("START TRANSACTION");
     expect(queries[1]?.trimEnd()).toEndWith("COMMIT");
     expect(await count("SELECT COUNT(*) AS n FROM c2b_payments WHERE trans_id = ?", [transId])).toBe(1);
+  });
+
+  test("C2B with a hashed MSISDN: every user's number is read before the batch's transaction, never inside it", async () => {
+    await direct.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (700099, '254700000099', 'Hashed', 1)");
+    const transId = `H${uniqueId("").slice(-9)}`;
+    const msisdn = new Bun.CryptoHasher("sha256").update("254700000099").digest("hex");
+    const body = JSON.stringify({ TransID: transId, TransAmount: "10.00", TransTime: "20250115120501", MSISDN: msisdn });
+    const c2b = toItem({ id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", family: "c2b-confirmation", route: "/c2b/confirmation", rawBody: body });
+    expect(await createC2bStore(db, { notify: { adminChatId: null, receipts: true } }).writeBatch([c2b])).toEqual(["new"]);
+    const queries = batchQueries();
+    const usersRead = queries.findIndex((q) => q.startsWith("SELECT phone_number, telegram_chat_id FROM users"));
+    const opened = queries.findIndex((q) => q.startsWith("START TRANSACTION"));
+    expect([usersRead >= 0, opened >= 0]).toEqual([true, true]);
+    expect(usersRead).toBeLessThan(opened);
+    expect(await count("SELECT COUNT(*) AS n FROM notifications WHERE notification_type = 'receipt' AND recipient = '700099'", [])).toBe(1);
   });
 
   test("Results: no COMMIT of its own; the writes end with it", async () => {
