@@ -1,37 +1,29 @@
 // The batch writer against real databases: SQLite files and the machine's MariaDB.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { openDatabase, type Database } from "../../../src/core/store/database.ts";
-import { migrate } from "../../../src/core/store/migrations.ts";
+import { openDatabase } from "../../../src/core/store/database.ts";
 import { createCallbackStore, type CallbackStore } from "../../../src/core/store/callback-store.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { testDialects } from "../../support/databases.ts";
+import { migratedDatabasePerSuite } from "../../support/database-per-suite.ts";
 import { failure, item, success, uniqueId, utcIso } from "../../support/callbacks.ts";
 
 const dialects = await testDialects();
 
 describe.each(dialects)("callback store on %s", (dialect) => {
-  let tdb: TestDatabase;
-  let db: Database;
+  const suite = migratedDatabasePerSuite(dialect);
   let store: CallbackStore;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase(dialect);
-    db = await openDatabase(tdb.target);
-    await migrate(db);
-    store = createCallbackStore(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    await tdb.drop();
+    store = createCallbackStore(suite.db);
   });
 
   const rowsFor = (id: string) =>
-    db.sequelize.query<Record<string, unknown>>(
+    suite.db.sequelize.query<Record<string, unknown>>(
       "SELECT status, result_code, mpesa_receipt_number, amount, phone_number, transaction_date, transaction_date_utc, superseded_status, conflict_count, last_conflict_code FROM transactions WHERE checkout_request_id = ?",
       { replacements: [id], type: QueryTypes.SELECT },
     );
   const logsFor = (id: string) =>
-    db.sequelize.query<Record<string, unknown>>("SELECT outcome, http_status, processed FROM callback_logs WHERE checkout_request_id = ? ORDER BY id", { replacements: [id], type: QueryTypes.SELECT });
+    suite.db.sequelize.query<Record<string, unknown>>("SELECT outcome, http_status, processed FROM callback_logs WHERE checkout_request_id = ? ORDER BY id", { replacements: [id], type: QueryTypes.SELECT });
 
   test("a success is stored with exact amount, receipt, phone and UTC date, and logged", async () => {
     const id = uniqueId();
@@ -81,7 +73,7 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     expect((await rowsFor(ids[1]!)).length).toBe(1);
     expect((await rowsFor(ids[2]!)).length).toBe(0);
     expect((await rowsFor(ids[3]!)).length).toBe(1);
-    const [log] = await db.sequelize.query<{ outcome: string; problems: string }>(
+    const [log] = await suite.db.sequelize.query<{ outcome: string; problems: string }>(
       "SELECT outcome, problems FROM callback_logs WHERE checkout_request_id = ?", { replacements: [ids[2]], type: QueryTypes.SELECT });
     expect(log?.outcome).toBe("quarantined");
     expect(log?.problems).toContain("(database)");
@@ -92,13 +84,13 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     const it = item(null);
     it.request.rawBody = `{"not":"a callback","marker":"${marker}"}`;
     expect(await store.writeBatch([it])).toEqual(["rejected"]);
-    const rows = await db.sequelize.query<{ raw_payload: string; http_status: number; outcome: string }>(
+    const rows = await suite.db.sequelize.query<{ raw_payload: string; http_status: number; outcome: string }>(
       "SELECT raw_payload, http_status, outcome FROM callback_logs WHERE raw_payload LIKE ?", { replacements: [`%${marker}%`], type: QueryTypes.SELECT });
     expect(rows).toEqual([{ raw_payload: it.request.rawBody, http_status: 400, outcome: "rejected" }]);
   });
 
   test("two stores on one database writing the same payments at once: one row each, no error", async () => {
-    const otherDb = await openDatabase(tdb.target);
+    const otherDb = await openDatabase(suite.tdb.target);
     const other = createCallbackStore(otherDb);
     const ids = Array.from({ length: 20 }, () => uniqueId());
     // The same callbacks reaching two processes: separate requests (their own request ids), the same payments.
@@ -107,7 +99,7 @@ describe.each(dialects)("callback store on %s", (dialect) => {
     const outcomes = [...(x ?? []), ...(y ?? [])];
     expect(outcomes.filter((o) => o === "new").length).toBe(20);
     expect(outcomes.filter((o) => o === "duplicate").length).toBe(20);
-    const [count] = await db.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE checkout_request_id IN (?)", { replacements: [ids], type: QueryTypes.SELECT });
+    const [count] = await suite.db.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE checkout_request_id IN (?)", { replacements: [ids], type: QueryTypes.SELECT });
     expect(Number(count?.n)).toBe(20);
   });
 });

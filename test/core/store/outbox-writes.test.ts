@@ -1,53 +1,45 @@
 // Outbox rows are written in the callback's own transaction: which rows, for whom, and never twice (SQLite and MariaDB).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
-import { openDatabase, type Database } from "../../../src/core/store/database.ts";
-import { migrate } from "../../../src/core/store/migrations.ts";
+import { openDatabase } from "../../../src/core/store/database.ts";
 import { createCallbackStore, type CallbackStore } from "../../../src/core/store/callback-store.ts";
 import { outboxStatements } from "../../../src/core/store/outbox-sql.ts";
-import { createTestDatabase, testDialects, type TestDatabase } from "../../support/databases.ts";
+import { testDialects } from "../../support/databases.ts";
+import { migratedDatabasePerSuite } from "../../support/database-per-suite.ts";
 import { failure, item, success, uniqueId } from "../../support/callbacks.ts";
 
 const ADMIN = "-100777";
 const notify = { adminChatId: ADMIN, receipts: true };
 
 describe.each(await testDialects())("outbox rows on %s", (dialect) => {
-  let tdb: TestDatabase;
-  let db: Database;
+  const suite = migratedDatabasePerSuite(dialect);
   let store: CallbackStore;
   let chat = 5_000_000;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase(dialect);
-    db = await openDatabase(tdb.target);
-    await migrate(db);
-    store = createCallbackStore(db, { notify });
-  });
-  afterAll(async () => {
-    await db.close();
-    await tdb.drop();
+    store = createCallbackStore(suite.db, { notify });
   });
 
   const rowsFor = async (id: string) =>
-    (await db.sequelize.query<Record<string, unknown>>(
+    (await suite.db.sequelize.query<Record<string, unknown>>(
       "SELECT notification_type, recipient, event_key, status FROM notifications WHERE checkout_request_id = ?",
       { replacements: [id], type: QueryTypes.SELECT },
     )).map((r) => `${r.notification_type} ${r.recipient} ${r.event_key} ${r.status}`).sort();
   const addUser = async (phone: string | null, active = true): Promise<{ id: number; chat: string }> => {
     const c = String(++chat);
-    await db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (?, ?, 'Amina', ?)", { replacements: [c, phone, active ? 1 : 0] });
-    const [u] = await db.sequelize.query<{ id: number }>("SELECT id FROM users WHERE telegram_chat_id = ?", { replacements: [c], type: QueryTypes.SELECT });
+    await suite.db.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (?, ?, 'Amina', ?)", { replacements: [c, phone, active ? 1 : 0] });
+    const [u] = await suite.db.sequelize.query<{ id: number }>("SELECT id FROM users WHERE telegram_chat_id = ?", { replacements: [c], type: QueryTypes.SELECT });
     return { id: Number(u?.id), chat: c };
   };
   const phoneFor = async (c: string) =>
-    String((await db.sequelize.query<{ p: string }>("SELECT phone_number AS p FROM users WHERE telegram_chat_id = ?", { replacements: [c], type: QueryTypes.SELECT }))[0]?.p);
+    String((await suite.db.sequelize.query<{ p: string }>("SELECT phone_number AS p FROM users WHERE telegram_chat_id = ?", { replacements: [c], type: QueryTypes.SELECT }))[0]?.p);
   const phoneOf = (n: number) => `2547${String(n).padStart(8, "0")}`;
   const paid = (id: string, phone: string) => ({ ...success(id, `R${id.slice(-9)}`), phone });
 
   test("a success: an admin alert and a receipt to the user who asked for the payment", async () => {
     const id = uniqueId();
     const user = await addUser(null);
-    await db.sequelize.query("INSERT INTO payment_requests (user_id, checkout_request_id, account_reference) VALUES (?, ?, 'INV-1')", { replacements: [user.id, id] });
+    await suite.db.sequelize.query("INSERT INTO payment_requests (user_id, checkout_request_id, account_reference) VALUES (?, ?, 'INV-1')", { replacements: [user.id, id] });
     expect(await store.writeBatch([item(paid(id, "254799999999"))])).toEqual(["new"]);
     expect(await rowsFor(id)).toEqual([`admin ${ADMIN} status:Success pending`, `receipt ${user.chat} status:Success pending`]);
   });
@@ -74,12 +66,12 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     // A query plan, not a timing: the lookup used to be one IN list of outer references, which MariaDB can only answer by
     // reading the whole users table, once per receipt whose payment request names no user.
     for (let i = 0; i < 200; i++) await addUser(phoneOf(90_000_000 + i));
-    if (dialect === "mysql") await db.sequelize.query("ANALYZE TABLE users");
+    if (dialect === "mysql") await suite.db.sequelize.query("ANALYZE TABLE users");
     const id = uniqueId();
-    await createCallbackStore(db).writeBatch([item(paid(id, phoneOf(90_000_000)))]); // no payment request: found by phone
+    await createCallbackStore(suite.db).writeBatch([item(paid(id, phoneOf(90_000_000)))]); // no payment request: found by phone
     const [statement] = outboxStatements(dialect, [{ checkoutRequestId: id, kind: "receipt", eventKey: "status:Success", requestId: "plan" }], ADMIN);
     const explain = dialect === "mysql" ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
-    const plan = await db.sequelize.query<Record<string, unknown>>(explain + statement!.sql, { replacements: statement!.values, type: QueryTypes.SELECT });
+    const plan = await suite.db.sequelize.query<Record<string, unknown>>(explain + statement!.sql, { replacements: statement!.values, type: QueryTypes.SELECT });
     const usersSteps = dialect === "mysql"
       ? plan.filter((r) => r.table === "u").map((r) => `${String(r.type)} ${String(r.key)}`)
       : plan.map((r) => String(r.detail)).filter((d) => / u\b/.test(d));
@@ -110,8 +102,8 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     const user = await addUser(phoneOf(Math.floor(Math.random() * 1e8)));
     const phone = await phoneFor(user.chat);
     const [a, b] = [uniqueId(), uniqueId()];
-    await createCallbackStore(db).writeBatch([item(paid(a, phone))]);
-    await createCallbackStore(db, { notify: { adminChatId: null, receipts: true } }).writeBatch([item(paid(b, phone))]);
+    await createCallbackStore(suite.db).writeBatch([item(paid(a, phone))]);
+    await createCallbackStore(suite.db, { notify: { adminChatId: null, receipts: true } }).writeBatch([item(paid(b, phone))]);
     expect(await rowsFor(a)).toEqual([]);
     expect(await rowsFor(b)).toEqual([`receipt ${user.chat} status:Success pending`]);
   });
@@ -120,7 +112,7 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     const id = uniqueId();
     const user = await addUser(phoneOf(Math.floor(Math.random() * 1e8)));
     const cb = paid(id, await phoneFor(user.chat));
-    const otherDb = await openDatabase(tdb.target);
+    const otherDb = await openDatabase(suite.tdb.target);
     const stores = [store, createCallbackStore(otherDb, { notify })];
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2]!.writeBatch([item(cb)]))).finally(() => otherDb.close());
     expect(outcomes.flat().sort()).toEqual([...new Array(19).fill("duplicate"), "new"]);
@@ -133,17 +125,17 @@ describe.each(await testDialects())("outbox rows on %s", (dialect) => {
     expect(outboxStatements(dialect, ids.flatMap((k) => [{ checkoutRequestId: k, kind: "admin" as const, eventKey: "status:Success", requestId: k }]), ADMIN).length).toBe(2);
     const outcomes = await store.writeBatch(ids.map((id, i) => item(success(id, `B${i}${id.slice(-9)}`))));
     expect(outcomes.every((o) => o === "new")).toBe(true);
-    const [n] = await db.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM notifications WHERE recipient = ? AND checkout_request_id IN (${ids.map(() => "?").join(",")})`,
+    const [n] = await suite.db.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM notifications WHERE recipient = ? AND checkout_request_id IN (${ids.map(() => "?").join(",")})`,
       { replacements: [payer.chat, ...ids], type: QueryTypes.SELECT });
     expect(Number(n?.n)).toBe(300);
   });
 
   test("the unique key: the same event queued again is skipped without an error; another event is not", async () => {
     const id = uniqueId();
-    await createCallbackStore(db).writeBatch([item(failure(id))]);
-    const queue = (eventKey: string) => db.sequelize.transaction(async (transaction) => {
+    await createCallbackStore(suite.db).writeBatch([item(failure(id))]);
+    const queue = (eventKey: string) => suite.db.sequelize.transaction(async (transaction) => {
       for (const s of outboxStatements(dialect, [{ checkoutRequestId: id, kind: "conflict", eventKey, requestId: crypto.randomUUID() }], ADMIN)) {
-        await db.sequelize.query(s.sql, { replacements: s.values, transaction });
+        await suite.db.sequelize.query(s.sql, { replacements: s.values, transaction });
       }
     });
     await queue("conflict:1");
