@@ -40,6 +40,7 @@ export async function reconcile(env: Record<string, string | undefined>, opts: R
   try {
     const report = await runReconcile({
       db, query: (id) => client.query(id), notify: notifyTargets(config.telegram), afterMs: config.reconcile.afterMs, maxAgeMs: config.reconcile.maxAgeMs,
+      expiredWithinMs: config.reconcile.intervalMs, // the timer's 5 minutes, as the sweep's default interval
       since: opts.since ?? null, limit: opts.limit, dryRun: opts.dryRun === true,
     }).catch((e: unknown) => {
       throw new AppError("database", `reconcile could not read or write the payments in ${db.description}: ${reason(e)}`, {

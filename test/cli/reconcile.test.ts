@@ -39,7 +39,7 @@ for (const dialect of await testDialects()) {
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout);
       expect(report).toEqual({
-        dryRun: false, checked: 2, recovered: 2, conflicts: 0, alreadyFinal: 0, unresolved: 0, unreachable: 0, exitCode: 0,
+        dryRun: false, checked: 2, recovered: 2, conflicts: 0, alreadyFinal: 0, unresolved: 0, unreachable: 0, expired: 0, exitCode: 0,
         items: [
           { checkoutRequestId: cancelled, storedStatus: null, result: "recovered", status: "Cancelled", resultCode: "1032", detail: "callback missing — recovered by query: Cancelled" },
           { checkoutRequestId: paid, storedStatus: null, result: "recovered", status: "Success", resultCode: "0", detail: "callback missing — recovered by query: Success" },

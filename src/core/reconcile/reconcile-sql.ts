@@ -22,6 +22,7 @@ export interface Candidate {
 export interface CandidateQuery {
   afterMs: number; // requests younger than this still wait for their callback (stored Unknowns do not wait)
   since: Date | null; // only payments requested (or stored) at or after this time
+  before?: Date | null; // and before this one
   limit: number;
 }
 
@@ -31,10 +32,10 @@ type Row = Record<string, unknown>;
 // Newest first: a request Daraja no longer answers for stays unresolved, and must not starve the recent ones.
 // `since` (always given by a pass: the maximum age) makes both halves range reads, on ix_payment_requests_created_at
 // and ix_transactions_status (011_reconcile_indexes).
-function candidatesSql(db: Database, since: boolean, limit: number): string {
+function candidatesSql(db: Database, since: boolean, before: boolean, limit: number): string {
   const cutoff = utcPlusSql(db.dialect);
-  const from = since ? " AND pr.created_at >= ?" : "";
-  const fromT = since ? " AND t.created_at >= ?" : "";
+  const from = `${since ? " AND pr.created_at >= ?" : ""}${before ? " AND pr.created_at < ?" : ""}`;
+  const fromT = `${since ? " AND t.created_at >= ?" : ""}${before ? " AND t.created_at < ?" : ""}`;
   return `SELECT pr.checkout_request_id, t.status, pr.created_at AS at, pr.amount, pr.phone_number, pr.merchant_request_id
       FROM payment_requests pr LEFT JOIN transactions t ON t.checkout_request_id = pr.checkout_request_id
       WHERE (t.id IS NULL OR t.status = 'Pending' OR t.status = 'Unknown')
@@ -50,8 +51,8 @@ function candidatesSql(db: Database, since: boolean, limit: number): string {
 /** The statement findCandidates runs, with its values (for its query plan in tests). */
 export function candidatesQuery(db: Database, q: CandidateQuery): { sql: string; replacements: unknown[] } {
   const ago = plusValue(db.dialect, -Math.max(0, q.afterMs));
-  const since = q.since === null ? [] : [toSqlUtc(q.since)];
-  return { sql: candidatesSql(db, q.since !== null, q.limit), replacements: [ago, ...since, ago, ...since] };
+  const bounds = [...(q.since === null ? [] : [toSqlUtc(q.since)]), ...(q.before == null ? [] : [toSqlUtc(q.before)])];
+  return { sql: candidatesSql(db, q.since !== null, q.before != null, q.limit), replacements: [ago, ...bounds, ago, ...bounds] };
 }
 
 export async function findCandidates(db: Database, q: CandidateQuery): Promise<Candidate[]> {

@@ -7,8 +7,8 @@ import { findCandidates, type Candidate } from "./reconcile-sql.ts";
 import { decideNow, recordAnswer } from "./reconcile-write.ts";
 import { decideQueryAnswer, type ReconcileAction } from "./reconcile-decide.ts";
 
-/** What happened to one payment. `would-*`: a dry run's view of what a real run would do. */
-export type ReconcileResult = "recovered" | "conflict" | "already-final" | "pending" | "unresolved" | "unreachable";
+/** What happened to one payment. `expired`: unresolved, and now past the maximum age: no longer asked about. */
+export type ReconcileResult = "recovered" | "conflict" | "already-final" | "pending" | "unresolved" | "unreachable" | "expired";
 
 export interface ReconcileItem {
   checkoutRequestId: string;
@@ -25,8 +25,9 @@ export interface ReconcileReport {
   recovered: number;
   conflicts: number;
   alreadyFinal: number;
-  unresolved: number; // pending + unresolved + unreachable: exit 1 when not 0
+  unresolved: number; // pending + unresolved + unreachable + expired: exit 1 when not 0
   unreachable: number; // Daraja could not be asked (network, HTTP error, OAuth)
+  expired: number; // passed the maximum age since the last pass: reported once, no longer asked about
   items: ReconcileItem[];
 }
 
@@ -37,6 +38,9 @@ export interface ReconcilePass {
   afterMs: number;
   maxAgeMs: number; // a payment requested longer ago is not asked about (Daraja no longer answers for it)...
   since?: Date | null; // ...unless `since` names an earlier time: only payments requested since then (default: maxAgeMs ago)
+  // Without `since`: the unresolved payments that passed the maximum age within this much before the pass (the time
+  // between two passes) are reported once more, as `expired`, so that giving up on one is said, not silent.
+  expiredWithinMs?: number;
   limit?: number; // default 500
   dryRun?: boolean;
   onResult?: (item: ReconcileItem) => void; // each payment as it is settled, e.g. for metrics
@@ -48,6 +52,14 @@ export async function runReconcile(p: ReconcilePass): Promise<ReconcileReport> {
   const since = p.since ?? new Date(Date.now() - p.maxAgeMs);
   const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since, limit: p.limit ?? DEFAULT_LIMIT });
   const items: ReconcileItem[] = [];
+  if (p.since == null && p.expiredWithinMs !== undefined && p.expiredWithinMs > 0) {
+    const aged = await findCandidates(p.db, { afterMs: p.afterMs, since: new Date(since.getTime() - p.expiredWithinMs), before: since, limit: p.limit ?? DEFAULT_LIMIT });
+    for (const c of aged) {
+      const item = expired(c, p.maxAgeMs);
+      items.push(item);
+      p.onResult?.(item);
+    }
+  }
   let failures = 0; // in a row: Daraja is down or the credentials are wrong, and each further query would wait too
   // One after the other: the query client paces calls anyway, and a pass stays gentle on the database.
   for (const c of candidates) {
@@ -67,6 +79,14 @@ async function reconcileOne(p: ReconcilePass, c: Candidate): Promise<ReconcileIt
   if (answer.kind !== "final") return itemOf(c, decideQueryAnswer(undefined, answer), answer);
   const action = p.dryRun ? await decideNow(p.db, c, answer) : await recordAnswer(p.db, { candidate: c, answer, notify: p.notify });
   return itemOf(c, action, answer);
+}
+
+function expired(c: Candidate, maxAgeMs: number): ReconcileItem {
+  const age = maxAgeMs % 86_400_000 === 0 ? `${maxAgeMs / 86_400_000} day(s)` : `${Math.round(maxAgeMs / 3_600_000)} hour(s)`;
+  return {
+    checkoutRequestId: c.checkoutRequestId, storedStatus: c.storedStatus, result: "expired", status: null, resultCode: null,
+    detail: `no final answer within ${age} (MPESA_CB_RECONCILE_MAX_AGE_S): no longer asked about — settle it in M-Pesa's portal, or ask once more with reconcile --since`,
+  };
 }
 
 function notAsked(c: Candidate): ReconcileItem {
@@ -91,6 +111,6 @@ function summarise(items: ReconcileItem[], dryRun: boolean): ReconcileReport {
   const count = (...r: ReconcileResult[]) => items.filter((i) => r.includes(i.result)).length;
   return {
     dryRun, checked: items.length, recovered: count("recovered"), conflicts: count("conflict"), alreadyFinal: count("already-final"),
-    unresolved: count("pending", "unresolved", "unreachable"), unreachable: count("unreachable"), items,
+    unresolved: count("pending", "unresolved", "unreachable", "expired"), unreachable: count("unreachable"), expired: count("expired"), items,
   };
 }

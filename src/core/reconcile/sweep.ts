@@ -45,7 +45,8 @@ export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
       o.onQuery?.(answer.kind);
       return answer;
     };
-    const report = await runReconcile({ db: o.db, query, notify: o.notify, afterMs: o.config.reconcile.afterMs, maxAgeMs: o.config.reconcile.maxAgeMs, onResult: o.onResult });
+    const report = await runReconcile({ db: o.db, query, notify: o.notify, afterMs: o.config.reconcile.afterMs, maxAgeMs: o.config.reconcile.maxAgeMs,
+      expiredWithinMs: o.config.reconcile.intervalMs, onResult: o.onResult });
     logReport(o.logger, report);
     return report;
   };
@@ -67,7 +68,7 @@ export function startReconcileSweep(o: SweepOptions): ReconcileSweep {
 function logReport(logger: SweepLogger, r: ReconcileReport): void {
   for (const i of r.items) {
     const line = `reconcile: ${i.checkoutRequestId}: ${i.detail}`;
-    if (i.result === "recovered" || i.result === "conflict" || i.result === "unreachable") logger.warn(line);
+    if (i.result === "recovered" || i.result === "conflict" || i.result === "unreachable" || i.result === "expired") logger.warn(line);
     else logger.debug(line);
   }
   if (r.checked > 0) logger.info(`reconcile: ${summaryLine(r)}`);
@@ -75,6 +76,7 @@ function logReport(logger: SweepLogger, r: ReconcileReport): void {
 
 /** One line: what a pass checked and did (the CLI prints it too). */
 export function summaryLine(r: ReconcileReport): string {
-  const parts = [`checked ${r.checked}`, `recovered ${r.recovered}`, `conflicts ${r.conflicts}`, `already settled ${r.alreadyFinal}`, `unresolved ${r.unresolved}`];
+  const parts = [`checked ${r.checked}`, `recovered ${r.recovered}`, `conflicts ${r.conflicts}`, `already settled ${r.alreadyFinal}`, `unresolved ${r.unresolved}`,
+    ...(r.expired > 0 ? [`of which expired ${r.expired} (no longer asked about)`] : [])];
   return `${r.dryRun ? "dry run (nothing written): " : ""}${parts.join(", ")}`;
 }

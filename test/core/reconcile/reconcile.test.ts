@@ -180,6 +180,17 @@ for (const dialect of await testDialects()) {
       expect(reached.items.map((i) => i.checkoutRequestId).sort()).toEqual([tooOld, oldUnknown].sort());
     });
 
+    test("a payment that passed the maximum age since the last pass is reported once as expired (unresolved), not asked about", async () => {
+      const justExpired = await b.request(MAX_AGE_MS + 60_000); // a minute past the age: inside the last 5 minutes
+      await b.request(MAX_AGE_MS + 600_000); // ten minutes past: reported by an earlier pass already
+      const report = await b.pass({ expiredWithinMs: 300_000 });
+      expect(report.items.map((i) => [i.checkoutRequestId, i.result])).toEqual([[justExpired, "expired"]]);
+      expect(report.items[0]?.detail).toContain("no longer asked about — settle it in M-Pesa's portal, or ask once more with reconcile --since");
+      expect(report).toMatchObject({ expired: 1, unresolved: 1, recovered: 0 });
+      expect(b.fake.queriesFor(justExpired)).toHaveLength(0);
+      expect((await b.pass({ expiredWithinMs: 300_000, since: new Date(Date.now() - MAX_AGE_MS - 120_000), dryRun: true })).expired).toBe(0); // --since asks instead
+    });
+
     test("the conflict alert shows what Daraja answered beside what is stored, not the stored outcome twice", async () => {
       const id = await b.request();
       b.fake.script(id, "success");
