@@ -50,10 +50,11 @@ export const DEFAULT_LIMIT = 500;
 
 export async function runReconcile(p: ReconcilePass): Promise<ReconcileReport> {
   const since = p.since ?? new Date(Date.now() - p.maxAgeMs);
-  const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since, limit: p.limit ?? DEFAULT_LIMIT });
+  const limit = p.limit ?? DEFAULT_LIMIT;
+  const candidates = await findCandidates(p.db, { afterMs: p.afterMs, since, limit });
   const items: ReconcileItem[] = [];
   if (p.since == null && p.expiredWithinMs !== undefined && p.expiredWithinMs > 0) {
-    const aged = await findCandidates(p.db, { afterMs: p.afterMs, since: new Date(since.getTime() - p.expiredWithinMs), before: since, limit: p.limit ?? DEFAULT_LIMIT });
+    const aged = await findCandidates(p.db, { afterMs: p.afterMs, since: new Date(since.getTime() - p.expiredWithinMs), before: since, limit });
     for (const c of aged) {
       const item = expired(c, p.maxAgeMs);
       items.push(item);

@@ -2,7 +2,7 @@
 // same receipt, with the admin alert and the payer's receipt queued in the same transaction (DESIGN.md promise 5).
 import { QueryTypes } from "sequelize";
 import type { Database } from "./database.ts";
-import { COMMIT, onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, START_TRANSACTION, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { c2bStatus, insertC2bSql, insertC2bValues, selectC2bSql, selectRejectedSql, selectStkByReceiptSql, type C2bInsert } from "./c2b-sql.ts";
@@ -22,13 +22,13 @@ export type C2bOutcome = "new" | "linked" | "duplicate" | "rejected" | "quaranti
 
 export function createC2bStore(db: Database, options: { notify?: NotifyTargets } = {}): FamilyStore {
   const targets = options.notify ?? NOTIFICATIONS_OFF;
+  const txOptions = txOptionsFor(db);
+  const galera = db.galera === true;
+  const wantsReceipts = targets.receipts; // the payers are looked up only when they get receipts
   const hashes = new HashedPhones((sql, values) => db.sequelize.query<Record<string, unknown>>(sql, { replacements: values, type: QueryTypes.SELECT }));
   // The payers of hashed MSISDNs, read before a batch's transaction opens (HashedPhones): only when receipts go out.
   const hashedPayers = (items: readonly Item[]): Promise<ReadonlyMap<string, string>> =>
     wantsReceipts && items.some((i) => i.parsed.ok && c2bStatus(i.parsed.value) === "Paid" && isHashed(i.parsed.value)) ? hashes.get() : Promise.resolve(NO_HASHES);
-  const txOptions = txOptionsFor(db);
-  const galera = db.galera === true;
-  const wantsReceipts = targets.receipts; // the payers are looked up only when they get receipts
 
   // SQLite: through sequelize, a statement at a time.
   async function writeOnce(items: readonly Item[]): Promise<string[]> {
@@ -47,15 +47,15 @@ export function createC2bStore(db: Database, options: { notify?: NotifyTargets }
   }
 
   // MySQL: two round trips on one connection — the transaction opened with every read (the batch's payments locked,
-  // their STK twins, refused validations, the payers), then every write and the COMMIT (runScript). Text protocol, as the STK store: a
-  // prepared statement per IN-list length cost a PREPARE round trip for most batches.
+  // their STK twins, refused validations, the payers), then every write and the COMMIT (runScript). Text protocol, as
+  // the STK store: a prepared statement per IN-list length cost a PREPARE round trip for most batches.
   async function writeScript(items: readonly Item[]): Promise<string[]> {
     const keys = keysOf(items);
     const payerLookup = wantsReceipts ? plainPayerLookup(items.flatMap((i) => (i.parsed.ok && c2bStatus(i.parsed.value) === "Paid" ? [i.parsed.value] : []))) : null;
     const byHash = await hashedPayers(items);
     return onScriptConnection(db.sequelize, async (query) => {
       const reads = [...(keys.length === 0 ? [] : readStatements(keys, true)), ...(payerLookup === null ? [] : [payerLookup])];
-      const results = await runScript(query, [{ sql: "START TRANSACTION", values: [] }, ...reads], galera);
+      const results = await runScript(query, [START_TRANSACTION, ...reads], galera);
       const rows = results.slice(1) as Record<string, unknown>[][];
       const planned = plan(items, knownFrom(keys.length === 0 ? [] : rows.slice(0, 3)));
       const paid = paidOf(planned.inserts);

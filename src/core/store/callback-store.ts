@@ -1,5 +1,5 @@
 // Writes a batch of callbacks in one transaction with multi-row statements; isolates a row that breaks a batch.
-import { COMMIT, onScriptConnection, runScript, runSql, inList, type ScriptQuery } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, inList, START_TRANSACTION, type ScriptQuery } from "./raw-sql.ts";
 import type { Database } from "./database.ts";
 import { classifyFailure } from "./db-errors.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
@@ -91,16 +91,16 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   }
 
   // MySQL, a batch that meets stored payments (duplicates, updates, conflicts): two round trips on one connection —
-  // its stored payments read and locked, then every write and the COMMIT.
+  // the transaction opened with its stored payments read and locked, then every write and the COMMIT (runScript; a
+  // statement at a time on Galera). A batch with no payment keys has nothing to read: one round trip.
   async function writeOverStored(items: readonly IngestItem[]): Promise<ItemOutcome[]> {
     const keys = keysOf(items);
     return onScriptConnection(sequelize, async (query) => {
-      let rows: PaymentRow[] = [];
-      if (keys.length === 0) await query("START TRANSACTION", []);
-      else rows = ((await query(`START TRANSACTION;\n${selectPaymentsSql(keys.length, true)}`, keys)) as unknown[])[1] as PaymentRow[];
+      const read = keys.length > 0;
+      const select = { sql: selectPaymentsSql(keys.length, true), values: keys };
+      const rows = read ? ((await runScript(query, [START_TRANSACTION, select], db.galera === true))[1] as PaymentRow[]) : [];
       const plan = planBatch(items, storedOf(rows));
-      const statements = writeStatements(items, plan, NONE_REFUSED);
-      await runWrites(query, statements);
+      await runWrites(query, writeStatements(items, plan, NONE_REFUSED), { begin: !read });
       return plan.outcomes;
     });
   }
@@ -108,7 +108,7 @@ export function createCallbackStore(db: Database, options: CallbackStoreOptions 
   // A batch's writes and the COMMIT (runScript: one round trip, or a statement at a time on Galera). With `begin`, the
   // transaction is opened in the same round trip.
   async function runWrites(query: ScriptQuery, statements: readonly SqlStatement[], o: { begin?: boolean } = {}): Promise<void> {
-    await runScript(query, [...(o.begin ? [{ sql: "START TRANSACTION", values: [] }] : []), ...statements, COMMIT], db.galera === true);
+    await runScript(query, [...(o.begin ? [START_TRANSACTION] : []), ...statements, COMMIT], db.galera === true);
   }
 
   // Keys this store committed lately: a batch repeating one skips the all-new try that would fail on it.

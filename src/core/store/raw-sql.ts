@@ -76,7 +76,8 @@ export interface SqlStatement {
   values: unknown[];
 }
 
-/** The last statement of a script that ends its transaction (see runScript). */
+/** The first statement of a script that opens a transaction, and the last of one that ends it (see runScript). */
+export const START_TRANSACTION: SqlStatement = { sql: "START TRANSACTION", values: [] };
 export const COMMIT: SqlStatement = { sql: "COMMIT", values: [] };
 
 /**

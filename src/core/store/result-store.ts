@@ -2,7 +2,7 @@
 // and key under the state rules, the balances they report, the B2C verdict, the low-balance state, and the callback
 // log and outbox rows, all in one transaction per batch (DESIGN.md promises 2, 3 and 5).
 import type { Database } from "./database.ts";
-import { COMMIT, onScriptConnection, runScript, runSql, type SqlStatement } from "./raw-sql.ts";
+import { COMMIT, onScriptConnection, runScript, runSql, START_TRANSACTION, type SqlStatement } from "./raw-sql.ts";
 import { txOptionsFor, writeWithRetries, type BatchRunner } from "./batch-runner.ts";
 import { insertLogsSql, logValues } from "./callback-log-sql.ts";
 import { resultKey, type DarajaResult } from "../daraja/result/parse-result.ts";
@@ -51,7 +51,7 @@ export function createResultStore(db: Database, options: ResultStoreOptions = {}
   async function writeScript(items: readonly Item[]): Promise<ResultOutcome[]> {
     return onScriptConnection(db.sequelize, async (query) => {
       const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
-      await query("START TRANSACTION", []);
+      await runScript(query, [START_TRANSACTION], galera);
       return writeWith(run, async (statements) => void (await runScript(query, [...statements, COMMIT], galera)), items);
     });
   }
