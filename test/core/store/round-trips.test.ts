@@ -40,6 +40,11 @@ describe.if(await mysqlAvailable())("round trips of a batch on a single MySQL se
     proxy.queries.length = 0;
   });
 
+  // A C2B confirmation as the server builds its item.
+  const confirmation = (transId: string, msisdn: string) => toItem({
+    id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", family: "c2b-confirmation", route: "/c2b/confirmation",
+    rawBody: JSON.stringify({ TransID: transId, TransAmount: "10.00", TransTime: "20250115120501", MSISDN: msisdn }),
+  });
   const count = async (sql: string, values: unknown[]) =>
     Number((await direct.sequelize.query<{ n: unknown }>(sql, { replacements: values, type: QueryTypes.SELECT }))[0]?.n);
   // The queries a batch sent, with the pool's own connection set-up (SET SESSION …) left out.
@@ -72,9 +77,7 @@ describe.if(await mysqlAvailable())("round trips of a batch on a single MySQL se
 
   test("C2B: the reads, then every write and the COMMIT", async () => {
     const transId = `X${uniqueId("").slice(-9)}`;
-    const body = JSON.stringify({ TransID: transId, TransAmount: "10.00", TransTime: "20250115120501", MSISDN: "254700000009" });
-    const c2b = toItem({ id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", family: "c2b-confirmation", route: "/c2b/confirmation", rawBody: body });
-    expect(await createC2bStore(db).writeBatch([c2b])).toEqual(["new"]);
+    expect(await createC2bStore(db).writeBatch([confirmation(transId, "254700000009")])).toEqual(["new"]);
     const queries = batchQueries();
     expect(queries.length).toBe(2);
     expect(queries[0]).toStartWith("START TRANSACTION");
@@ -86,9 +89,7 @@ describe.if(await mysqlAvailable())("round trips of a batch on a single MySQL se
     await direct.sequelize.query("INSERT INTO users (telegram_chat_id, phone_number, first_name, is_active) VALUES (700099, '254700000099', 'Hashed', 1)");
     const transId = `H${uniqueId("").slice(-9)}`;
     const msisdn = new Bun.CryptoHasher("sha256").update("254700000099").digest("hex");
-    const body = JSON.stringify({ TransID: transId, TransAmount: "10.00", TransTime: "20250115120501", MSISDN: msisdn });
-    const c2b = toItem({ id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", family: "c2b-confirmation", route: "/c2b/confirmation", rawBody: body });
-    expect(await createC2bStore(db, { notify: { adminChatId: null, receipts: true } }).writeBatch([c2b])).toEqual(["new"]);
+    expect(await createC2bStore(db, { notify: { adminChatId: null, receipts: true } }).writeBatch([confirmation(transId, msisdn)])).toEqual(["new"]);
     const queries = batchQueries();
     const usersRead = queries.findIndex((q) => q.startsWith("SELECT phone_number, telegram_chat_id FROM users"));
     const opened = queries.findIndex((q) => q.startsWith("START TRANSACTION"));
