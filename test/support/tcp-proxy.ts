@@ -18,7 +18,7 @@ export interface TcpProxy {
   readonly queries: string[];
 }
 
-const COM_QUERY = 0x03;
+export const COM_QUERY = 0x03; // the MySQL command that carries a query text
 
 // MySQL packets: a 3-byte length, a sequence number, the payload. A command starts an exchange: sequence 0.
 function readCommands(pair: Pair, chunk: Buffer, queries: string[]): void {

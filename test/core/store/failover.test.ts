@@ -19,6 +19,7 @@ import { claimCheck, findDue } from "../../../src/core/confirm/confirm-sql.ts";
 import { insertPendingSuccess } from "../../support/confirm-db.ts";
 import { createCallbackStore } from "../../../src/core/store/callback-store.ts";
 import { item, success } from "../../support/callbacks.ts";
+import { COM_QUERY } from "../../support/tcp-proxy.ts";
 
 /**
  * A node in front of MariaDB: `cut` drops every connection and refuses new ones; `hang` keeps them, answers nothing;
@@ -45,7 +46,6 @@ function errPacket(errno: number, sqlState: string, message: string): Buffer {
 const NOT_READY = errPacket(1047, "08S01", "WSREP has not yet prepared node for application use");
 // What the node whose commit lost certification answers (another node's write to the same rows committed first).
 const CERTIFICATION_FAILED = errPacket(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction");
-const COM_QUERY = 0x03;
 
 interface Pair { client: Socket<Pair>; upstream?: Socket<Pair>; early: Buffer[] }
 
