@@ -4,6 +4,7 @@ import type { Cell, Plan } from "./bench-plan.ts";
 import { createCellDatabase, type Stored } from "./bench-db.ts";
 import { perThread, runWrk, wrkThreads, type WrkResult } from "./bench-wrk.ts";
 import { cpuMicros, passiveOpens, rssMiB } from "./bench-proc.ts";
+import { batchStats, type BatchStats } from "./bench-batches.ts";
 import { startServeProcess } from "../test/support/serve-process.ts";
 import type { FakeTelegram } from "../test/support/fake-telegram.ts";
 
@@ -17,6 +18,7 @@ export interface CellResult {
   sent: number; // Telegram messages the fake Bot API received during the load
   connectionsPerRequest: number;
   rss: { half: number; end: number } | null;
+  batches: BatchStats; // how serve grouped the callbacks (its /metrics)
   problems: string[]; // failed checks
 }
 
@@ -30,19 +32,21 @@ export interface CellContext {
 
 const ADMIN_CHAT = "100200300";
 
+/** The environment serve runs with in every cell (and in the ceiling without HTTP): Telegram on, the load's source allowed. */
+export function serveEnv(telegram: FakeTelegram): Record<string, string> {
+  return {
+    MPESA_CB_LOG_LEVEL: "warn", MPESA_CB_SOURCE_IPS: "127.0.0.1", // the load comes from an allowed source
+    TELEGRAM_BOT_TOKEN: telegram.token, ADMIN_CHAT_ID: ADMIN_CHAT, TELEGRAM_API_ROOT: telegram.apiRoot,
+  };
+}
+
 export async function runCell(cell: Cell, ctx: CellContext): Promise<CellResult> {
   const db = await createCellDatabase(cell.db, ctx.plan.mysqlUrl, `mpesa_cb_bench_${ctx.runId}_${ctx.index}`);
   try {
     const each = perThread(cell.connections, ctx.plan.maxRate, cell.seconds);
     const run = `B${ctx.index}`;
     await db.seed({ run, payments: cell.workload === "c2b" ? 0 : each * wrkThreads(cell.connections), users: ctx.plan.users });
-    const server = await startServeProcess({
-      dbUrl: db.url, dataDir: db.dataDir, port: 0,
-      env: {
-        MPESA_CB_LOG_LEVEL: "warn", MPESA_CB_SOURCE_IPS: "127.0.0.1", // the load comes from an allowed source
-        TELEGRAM_BOT_TOKEN: ctx.telegram.token, ADMIN_CHAT_ID: ADMIN_CHAT, TELEGRAM_API_ROOT: ctx.telegram.apiRoot,
-      },
-    });
+    const server = await startServeProcess({ dbUrl: db.url, dataDir: db.dataDir, port: 0, env: serveEnv(ctx.telegram) });
     try {
       return await measure(cell, ctx, { url: server.url, pid: server.proc.pid, run, perThread: each, count: db.count });
     } finally {
@@ -76,10 +80,11 @@ async function measure(cell: Cell, ctx: CellContext, t: Target): Promise<CellRes
   const mariadbCpu = ctx.mariadbPid === null ? null : cpuMicros(ctx.mariadbPid) - before.mariadb;
   const opens = passiveOpens() - before.opens;
   const sent = ctx.telegram.delivered.length - before.sent;
+  const batches = batchStats(await (await fetch(`${t.url}/metrics`)).text());
   const stored = await t.count(cell.workload === "c2b" ? "c2b_payments" : "transactions");
   const acked = wrk.new + wrk.dup + wrk.other;
   return {
-    cell, wrk, stored, sent, rss: cell.rss ? { half, end } : null,
+    cell, wrk, stored, sent, batches, rss: cell.rss ? { half, end } : null,
     perSecond: stored.spanSeconds > 0 ? stored.logs / stored.spanSeconds : 0,
     serverMicros: serverCpu / Math.max(1, stored.logs),
     mariadbMicros: cell.db === "mysql" && mariadbCpu !== null ? mariadbCpu / Math.max(1, stored.logs) : null,

@@ -78,10 +78,12 @@ export function ceilingKeys(plan: Plan): { connections: number; close: boolean }
 
 /** Seconds the whole run should take on this machine (setup measured: migrate ~2 s, MariaDB seeds ~35k rows/s). */
 export function estimateSeconds(plan: Plan): number {
-  const cell = (c: Cell) => {
+  const cell = (c: Pick<Cell, "db" | "workload" | "seconds">) => {
     const seeded = c.workload === "c2b" ? 0 : plan.maxRate * c.seconds;
     return c.seconds + 4 + seeded / (c.db === "mysql" ? 35_000 : 130_000);
   };
-  const ceilings = ceilingKeys(plan).length * (plan.ceilingSeconds + 1) + (plan.cells.some((c) => c.db === "mysql") ? plan.ceilingSeconds + 2 : 0);
+  const withoutHttp = [...new Set(plan.cells.map((c) => c.db))].map((db) => cell({ db, workload: "stk", seconds: plan.ceilingSeconds }));
+  const ceilings = ceilingKeys(plan).length * (plan.ceilingSeconds + 1) + (plan.cells.some((c) => c.db === "mysql") ? plan.ceilingSeconds + 2 : 0)
+    + withoutHttp.reduce((a, b) => a + b, 0);
   return Math.round(plan.cells.reduce((s, c) => s + cell(c), 0) + ceilings);
 }

@@ -1,11 +1,12 @@
 // The benchmark of the production configuration (issue 14), run by `npm run bench` (scripts/bench.sh installs wrk):
 // every callback has its payment_requests row and its payer in users, Telegram is on against a local fake Bot API,
-// each cell runs on a fresh database; the same run measures the two ceilings; it ends with a Markdown table.
+// each cell runs on a fresh database; the same run measures the ceilings (bench-ceilings.ts); it ends with a Markdown table.
 // Usage: bun scripts/bench.ts [--quick] [--db mysql,sqlite] [--workloads stk,stk-mixed,c2b] [--modes keep-alive,close]
 //        [--connections 16,64,256] [--seconds 10] [--rss-seconds 60] [--mysql-url URL] [--max-rate 30000] [--users 10000]
 import { ceilingKeys, estimateSeconds, parsePlan, WORKLOAD_NAMES, type Plan } from "./bench-plan.ts";
 import { runCell, type CellResult } from "./bench-cell.ts";
-import { insertCeiling, trivialCeiling } from "./bench-ceilings.ts";
+import { ingestCeiling, insertCeiling, trivialCeiling, type IngestCeiling } from "./bench-ceilings.ts";
+import type { BenchDialect } from "./bench-db.ts";
 import { formatNotes, formatTable, type Ceilings } from "./bench-table.ts";
 import { mariadbPid } from "./bench-proc.ts";
 import { FakeTelegram } from "../test/support/fake-telegram.ts";
@@ -13,16 +14,24 @@ import mysql from "mysql2/promise";
 
 const log = (line: string) => console.error(line); // progress on stderr, the results on stdout
 
-async function measureCeilings(plan: Plan, runId: string, pid: number | null): Promise<Ceilings> {
+async function measureCeilings(plan: Plan, runId: string, pid: number | null, telegram: FakeTelegram): Promise<Ceilings> {
   const trivial = new Map<string, number>();
   for (const k of ceilingKeys(plan)) {
     log(`ceiling: trivial Bun.serve, ${k.connections} connections, ${k.close ? "new connection per request" : "keep-alive"}`);
     trivial.set(`${k.connections}/${k.close}`, await trivialCeiling({ ...k, seconds: plan.ceilingSeconds }));
   }
-  if (!plan.cells.some((c) => c.db === "mysql")) return { trivial, inserts: null };
+  const withoutHttp = new Map<BenchDialect, IngestCeiling>();
+  for (const db of new Set(plan.cells.map((c) => c.db))) {
+    log(`ceiling: serve without HTTP, ${db === "mysql" ? "MariaDB" : "SQLite"}, STK successes, 64 loops`);
+    withoutHttp.set(db, await ingestCeiling({
+      db, mysqlUrl: plan.mysqlUrl, name: `mpesa_cb_bench_${runId}_ingest`, seconds: plan.ceilingSeconds, connections: 64,
+      maxRate: plan.maxRate, users: plan.users, telegram, mariadbPid: db === "mysql" ? pid : null,
+    }));
+  }
+  if (!plan.cells.some((c) => c.db === "mysql")) return { trivial, inserts: null, withoutHttp };
   log("ceiling: MariaDB single-row autocommit INSERTs, 64 connections");
   const inserts = await insertCeiling({ baseUrl: plan.mysqlUrl, name: `mpesa_cb_bench_${runId}_ceiling`, seconds: plan.ceilingSeconds, connections: 64, mariadbPid: pid });
-  return { trivial, inserts };
+  return { trivial, inserts, withoutHttp };
 }
 
 /** Fails early, and says what to do, when the MariaDB the plan needs does not answer. */
@@ -46,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const telegram = FakeTelegram.start("123456:bench");
   try {
-    const ceilings = await measureCeilings(plan, runId, pid);
+    const ceilings = await measureCeilings(plan, runId, pid, telegram);
     const results: CellResult[] = [];
     const broken: string[] = []; // cells that could not run: the others still make the table
     for (const [index, cell] of plan.cells.entries()) {
