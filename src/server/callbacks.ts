@@ -9,6 +9,7 @@ import { clientAddress } from "../core/auth/client-address.ts";
 import { checkSource } from "../core/auth/source-check.ts";
 import { CONTENT_TYPE_PROBLEM, SOURCE_PROBLEM } from "../core/ingest/batch-plan.ts";
 import { json, readBody } from "./http.ts";
+import { newRequestId } from "../core/store/request-ids.ts";
 import type { AnyFamily } from "../core/daraja/registry.ts";
 
 /** Counted since start, shown by /health: what the defences turned away or flagged. */
@@ -60,7 +61,7 @@ export async function receiveCallback(deps: CallbackDeps, target: CallbackTarget
   ];
   // The route as stored: which token was used (its position), never the token itself.
   const route = token === null ? target.route : `${target.route}/:token#${deps.auth.callbackTokens.indexOf(token) + 1}`;
-  const request = { id: crypto.randomUUID(), receivedAt, sourceIp, sourceVerdict: source.verdict, family: family.name, route, rawBody: family.redact?.(body.text) ?? body.text, edgeProblems };
+  const request = { id: newRequestId(), receivedAt, sourceIp, sourceVerdict: source.verdict, family: family.name, route, rawBody: family.redact?.(body.text) ?? body.text, edgeProblems };
   const reply = await deps.ingest.handle(request);
   return json(reply.status, reply.body);
 }

@@ -35,6 +35,17 @@ describe.each(await testDialects())("HTTP on %s", (dialect) => {
     expect(body.endpoints.stkCallback).toBe("POST /mpesa/callback");
   });
 
+  test("callbacks are logged under request ids that sort in arrival order (the unique index grows at its end)", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(uniqueId("ws_CO_ORDER"));
+    for (const id of ids) expect((await postCallback(service, failureBody(id))).status).toBe(200);
+    const rows = await service.db.sequelize.query<{ request_id: string; checkout_request_id: string }>(
+      `SELECT request_id, checkout_request_id FROM callback_logs WHERE checkout_request_id IN (${ids.map(() => "?").join(", ")})`,
+      { replacements: ids, type: QueryTypes.SELECT });
+    const byRequestId = rows.map((r) => r.request_id).sort();
+    expect(byRequestId.map((requestId) => rows.find((r) => r.request_id === requestId)?.checkout_request_id)).toEqual(ids);
+  });
+
   test("GET /health queries the database", async () => {
     const res = await fetch(`${service.url}/health`);
     const body = (await res.json()) as { status: string; database: { status: string; dialect: string }; timestamp: string };

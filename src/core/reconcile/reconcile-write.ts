@@ -1,9 +1,9 @@
 // Records one final query answer in one transaction, under the same rules and keys as a callback: the payment row is
 // read locked, the state rules decide, and the payment, its callback_logs row and its outbox rows commit together.
-import { randomUUID } from "node:crypto";
 import { QueryTypes } from "sequelize";
 import type { Database } from "../store/database.ts";
 import { runSql } from "../store/raw-sql.ts";
+import { newRequestId } from "../store/request-ids.ts";
 import { txOptionsFor } from "../store/batch-runner.ts";
 import { classifyFailure } from "../store/db-errors.ts";
 import { FLAG_PAYMENT_SQL, selectPaymentsSql, toStored, type PaymentRow } from "../store/callback-sql.ts";
@@ -63,7 +63,7 @@ async function writeAnswer(db: Database, run: Run, o: { candidate: Candidate; an
   if (action.kind === "record" && action.mode === "insert") await run(INSERT_RECOVERED_SQL, insertRecoveredValues(facts));
   if (action.kind === "record" && action.mode === "update") await run(UPDATE_RECOVERED_SQL, updateRecoveredValues(facts, action.supersededStatus));
   if (action.kind === "conflict") await run(FLAG_PAYMENT_SQL, [action.conflictCount, o.answer.resultCode, sqlTime(now), key]);
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const rawBody = queryLogBody(key, o.answer.resultCode, o.answer.resultDesc);
   const outcome = action.kind === "record" ? "recovered" : "conflict";
   await run(INSERT_LOG_SQL, queryLogValues({ requestId, checkoutRequestId: key, rawBody, resultCode: o.answer.resultCode, resultDesc: o.answer.resultDesc, outcome, at: now }));
