@@ -47,12 +47,14 @@ export function createResultStore(db: Database, options: ResultStoreOptions = {}
   }
 
   // MySQL: text protocol on one connection, as the STK and C2B stores: the reads a round trip each (the rows locked),
-  // every write and the COMMIT in one round trip (runScript: a statement at a time on Galera).
+  // every write and the COMMIT in one round trip (runScript: a statement at a time on Galera). The transaction opens
+  // with the batch's first statement, in its round trip.
   async function writeScript(items: readonly Item[]): Promise<ResultOutcome[]> {
     return onScriptConnection(db.sequelize, async (query) => {
-      const run: Run = async (sql, values) => (await query(sql, values)) as Record<string, unknown>[];
-      await runScript(query, [START_TRANSACTION], galera);
-      return writeWith(run, async (statements) => void (await runScript(query, [...statements, COMMIT], galera)), items);
+      let open = false;
+      const opening = (): SqlStatement[] => (open ? [] : ((open = true), [START_TRANSACTION]));
+      const run: Run = async (sql, values) => (await runScript(query, [...opening(), { sql, values }], galera)).at(-1) as Record<string, unknown>[];
+      return writeWith(run, async (statements) => void (await runScript(query, [...opening(), ...statements, COMMIT], galera)), items);
     });
   }
 

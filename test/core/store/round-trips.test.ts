@@ -1,7 +1,8 @@
 // What a batch costs in round trips to a single MySQL server, counted at a TCP proxy between the stores and MariaDB
 // (each query command is a round trip): a batch of new payments is one (START TRANSACTION, every write, COMMIT), a
 // batch that meets stored payments two (its rows read and locked; every write and the COMMIT), and the committed
-// rows are there for every other connection. A COMMIT of its own would be one more round trip per batch. Reading every
+// rows are there for every other connection. A COMMIT (or a START TRANSACTION) of its own would be one more round trip
+// per batch. Reading every
 // user's number for hashed MSISDNs happens before a C2B batch's transaction, not while it holds its rows.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { QueryTypes } from "sequelize";
@@ -98,11 +99,14 @@ describe.if(await mysqlAvailable())("round trips of a batch on a single MySQL se
     expect(await count("SELECT COUNT(*) AS n FROM notifications WHERE notification_type = 'receipt' AND recipient = '700099'", [])).toBe(1);
   });
 
-  test("Results: no COMMIT of its own; the writes end with it", async () => {
+  test("Results: the transaction opens with the first read, and the writes end with the COMMIT: no round trip of their own", async () => {
     const key = uniqueKey();
     expect(await createResultStore(db).writeBatch([resultItem("b2c_result_success", withKey(bodyOf("b2c_result_success"), key))])).toEqual(["new"]);
     const queries = batchQueries();
-    expect(queries.filter((q) => q.trim() === "COMMIT")).toEqual([]);
+    expect(queries.filter((q) => q.trim() === "COMMIT" || q.trim() === "START TRANSACTION")).toEqual([]);
+    // The result's row read and locked; our payout request read (the B2C verdict); every write and the COMMIT.
+    expect(queries.length).toBe(3);
+    expect(queries[0]).toMatch(/^START TRANSACTION;\s*SELECT .* FOR UPDATE$/s);
     expect(queries.at(-1)?.trimEnd()).toEndWith("COMMIT");
     expect(await count("SELECT COUNT(*) AS n FROM daraja_results WHERE originator_conversation_id = ?", [key])).toBe(1);
   });
