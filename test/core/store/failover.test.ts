@@ -153,6 +153,8 @@ describe("Galera's answers are classified", () => {
     ["ER_UNKNOWN_COM_ERROR", 1047, "WSREP has not yet prepared node for application use", "unavailable"],
     ["ER_LOCK_DEADLOCK", 1213, "Deadlock found when trying to get lock; try restarting transaction", "transient"],
     ["PROTOCOL_SEQUENCE_TIMEOUT", 0, "Query inactivity timeout", "unavailable"],
+    // A node out of the primary component, at COMMIT: the batch goes to the spool, not to quarantine.
+    ["ER_ERROR_DURING_COMMIT", 1180, "Error while appending streaming replication fragment(provider status: Not connected to Primary Component)", "unavailable"],
   ])("%s (%d) is %s", (code, errno, message, kind) => {
     expect(classifyFailure(driverError(code, errno, message))).toBe(kind as ReturnType<typeof classifyFailure>);
   });
