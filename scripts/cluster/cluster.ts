@@ -76,13 +76,13 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
 }
 
 /**
- * A joiner's state transfer now and then fails on a loaded machine (seen once in a CI run: the joiner received its SST
- * before it was JOINING, the donor reported "Invalid argument", the joiner aborted and never became Synced): such a
- * node is killed and started once more from an empty data directory.
+ * A joiner's state transfer now and then fails on a loaded machine (seen in CI runs, at the cluster's start and when a
+ * killed node rejoins under load: the donor reported "State transfer … failed: Invalid argument", the joiner aborted
+ * and never became Synced): such a node is killed and started once more from an empty data directory.
  */
-async function joinWithRetry(node: GaleraNode, log: (line: string) => void): Promise<void> {
+export async function joinWithRetry(node: GaleraNode, log: (line: string) => void, o: { firstTimeoutMs?: number } = {}): Promise<void> {
   try {
-    await node.start({ timeoutMs: 90_000 });
+    await node.start({ timeoutMs: o.firstTimeoutMs ?? 90_000 });
   } catch (e) {
     log(`${node.name} did not join the cluster (${String(e).split("\n")[0]}): starting it again from an empty data directory`);
     node.kill("SIGKILL");
