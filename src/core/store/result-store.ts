@@ -52,7 +52,11 @@ export function createResultStore(db: Database, options: ResultStoreOptions = {}
   async function writeScript(items: readonly Item[]): Promise<ResultOutcome[]> {
     return onScriptConnection(db.sequelize, async (query) => {
       let open = false;
-      const opening = (): SqlStatement[] => (open ? [] : ((open = true), [START_TRANSACTION]));
+      const opening = (): SqlStatement[] => {
+        if (open) return [];
+        open = true;
+        return [START_TRANSACTION];
+      };
       const run: Run = async (sql, values) => (await runScript(query, [...opening(), { sql, values }], galera)).at(-1) as Record<string, unknown>[];
       return writeWith(run, async (statements) => void (await runScript(query, [...opening(), ...statements, COMMIT], galera)), items);
     });
