@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { startService } from "../src/server/service.ts";
 import { createLogger, loadConfig } from "../src/cli/settings.ts";
+import { newRequestId } from "../src/core/store/request-ids.ts";
 import { batchStats } from "./bench-batches.ts";
 
 // The STK success scripts/bench-callbacks.lua sends for payment number n (its `stk(n, true)`).
@@ -49,8 +50,9 @@ await Promise.all(Array.from({ length: loops }, async (_, loop) => {
     const i = ++(runs[r] as number);
     if (i > perRun) break;
     const n = r * perRun + i;
+    // The id serve gives (its order decides which index pages a batch writes), then the rest as serve builds it.
     const reply = await service.ingest.handle({
-      id: crypto.randomUUID(), receivedAt: new Date(), sourceIp: "127.0.0.1", sourceVerdict: "listed", family: "stk",
+      id: newRequestId(), receivedAt: new Date(), sourceIp: "127.0.0.1", sourceVerdict: "listed", family: "stk",
       route: "/mpesa/callback", rawBody: stkSuccessBody(a.run as string, n, users), edgeProblems: [],
     });
     if (reply.status === 200 && reply.body.outcome === "new") stored++;
